@@ -1,0 +1,83 @@
+import { CaseStore, formatDisplayTime, ingestPaths, type FileIngestResult } from '@logwitness/core';
+import type { Argv } from 'yargs';
+import type { GlobalArgs } from '../render/global-options';
+import { startProgress } from '../render/progress';
+import { writeErr, writeJson, writeRows } from '../render/output';
+
+interface IngestArgs extends GlobalArgs {
+  readonly paths: string[];
+  readonly format: string | undefined;
+  readonly assumeTz: string | undefined;
+}
+
+export const command = 'ingest <paths..>';
+export const describe = 'Read access logs (files, .gz, directories, - for stdin) into the case file';
+
+export function builder(yargs: Argv<GlobalArgs>): Argv<IngestArgs> {
+  return yargs
+    .positional('paths', { type: 'string', array: true, demandOption: true, describe: 'log files, .gz files, directories, or -' })
+    .option('format', { type: 'string', describe: 'format name (see "logwitness formats") or a LogFormat string; default: detect per file' })
+    .option('assume-tz', { type: 'string', describe: 'time zone of logs whose times have no UTC offset (IANA name or +HH:MM)' })
+    .example('$0 ingest /evidence/logs', 'ingest every file under a folder')
+    .example("$0 ingest access.log --format '%h %l %u %t \"%r\" %>s %b %D'", 'a custom Apache LogFormat') as unknown as Argv<IngestArgs>;
+}
+
+function jsonFile(file: FileIngestResult): Record<string, unknown> {
+  return {
+    path: file.path,
+    sha256: file.sha256,
+    format: file.format,
+    lines: file.lines,
+    parsed: file.parsed,
+    rejected: file.rejected,
+    skipped: file.skipped,
+    blank: file.blank,
+    status: file.status,
+    error: file.error,
+    first: file.firstTimeMs === null ? null : new Date(file.firstTimeMs).toISOString(),
+    last: file.lastTimeMs === null ? null : new Date(file.lastTimeMs).toISOString(),
+  };
+}
+
+export async function handler(args: IngestArgs): Promise<number> {
+  const store = CaseStore.open(args.case);
+  const progress = args.json || args.csv ? null : startProgress();
+  try {
+    const result = await ingestPaths(store, args.paths, {
+      format: args.format ?? null,
+      assumeTz: args.assumeTz ?? null,
+      onProgress: progress?.update,
+    });
+    progress?.stop();
+    if (args.json) {
+      writeJson({ files: result.files.map(jsonFile), totals: result.totals });
+    } else {
+      writeRows(
+        ['file', 'format', 'lines', 'parsed', 'rejected', 'blank', 'first', 'last', 'sha256', 'result'],
+        result.files.map((file) => [
+          file.path,
+          file.format,
+          file.lines,
+          file.parsed,
+          file.rejected,
+          file.blank,
+          file.firstTimeMs === null ? null : formatDisplayTime(file.firstTimeMs, args.tz),
+          file.lastTimeMs === null ? null : formatDisplayTime(file.lastTimeMs, args.tz),
+          file.sha256 === null ? null : file.sha256.slice(0, 16),
+          file.skipped ? 'already in case: nothing added' : file.status,
+        ]),
+        args.csv,
+      );
+      if (!args.csv) {
+        const t = result.totals;
+        writeErr(`${t.lines} lines read: ${t.parsed} parsed, ${t.rejected} rejected (see: logwitness sql "SELECT * FROM rejects"). Case: ${store.path}`);
+      }
+    }
+    const failed = result.files.filter((file) => file.error !== null && !file.skipped);
+    for (const file of failed) writeErr(`logwitness: ${file.error}`);
+    return failed.length > 0 ? 1 : 0;
+  } finally {
+    progress?.stop();
+    store.close();
+  }
+}

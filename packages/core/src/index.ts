@@ -1,0 +1,28 @@
+/**
+ * logwitness core: the public API. Everything the CLI does goes through these exports.
+ */
+export { LogwitnessError, InputError, StoreError, GeoDataError, InternalError, isUserError } from './errors';
+export type { AccessRecord, Reject, SourceRef } from './model';
+export { TOOL_NAME, TOOL_VERSION } from './version';
+
+export type { LogFormat, LineParser, LineResult, ParserOptions } from './formats/log-format';
+/** Every registered log format, in detection order. */
+export { FORMATS, findFormat } from './formats/registry';
+/** Resolve a --format value (a name or a format string) to a format. */
+export { resolveFormat } from './formats/resolve-format';
+/** Normalise a request target to the path used for target matching. */
+export { normalizeTargetPath } from './url-path';
+
+/** Open or create a case file. */
+export { CaseStore, type OpenCaseOptions, type SourceRow } from './store/case-store';
+/** Run read-only SQL over a case file. */
+export { runReadOnlySql, type SqlResult } from './store/read-only-sql';
+
+/** Ingest files, directories and stdin into a case. */
+export { ingestPaths, type IngestOptions, type IngestProgress, type IngestResult, type FileIngestResult } from './sources/ingest';
+export { detectFormat, scoreFormats, type FormatScore } from './sources/detect-format';
+
+/** Make text from logs inert for terminals, CSV and HTML. */
+export { escapeForTerminal, neutraliseCsvCell, csvCell, toCsv, escapeHtml } from './report/safe-text';
+/** Times for display and JSON. */
+export { checkTimeZone, formatDisplayTime, isoUtc } from './report/display-time';

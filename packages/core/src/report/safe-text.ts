@@ -1,0 +1,49 @@
+/**
+ * Text from logs is written by whoever sent the request. Before it reaches a terminal, a CSV
+ * file or an HTML page it is made inert here.
+ */
+
+/**
+ * Escape C0/C1 control characters (ESC, BEL, CR, backspace...), DEL, and Unicode
+ * bidirectional overrides, so a logged value cannot move the cursor, recolour the terminal,
+ * rewrite the title, or reorder what the investigator sees. Backslashes are doubled so the
+ * escaped form is unambiguous.
+ */
+export function escapeForTerminal(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\\\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (char) => {
+    if (char === '\\') return '\\\\';
+    const code = char.charCodeAt(0);
+    if (code === 9) return '\\t';
+    if (code === 10) return '\\n';
+    if (code === 13) return '\\r';
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+}
+
+/**
+ * Neutralise a CSV cell that a spreadsheet would run as a formula (OWASP "CSV injection"):
+ * a leading = + - @, tab or carriage return gets a leading apostrophe. Numbers are left alone.
+ */
+export function neutraliseCsvCell(value: string): string {
+  return /^[=+\-@\t\r]/.test(value) && !/^[+-]?\d+(\.\d+)?$/.test(value) ? `'${value}` : value;
+}
+
+/** Quote a value for CSV (RFC 4180) after neutralising formulas. */
+export function csvCell(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  const text = typeof value === 'string' ? neutraliseCsvCell(value) : String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** Rows to CSV text with a header line. */
+export function toCsv(header: readonly string[], rows: readonly (readonly unknown[])[]): string {
+  return [header, ...rows].map((row) => row.map(csvCell).join(',')).join('\r\n') + '\r\n';
+}
+
+const HTML_ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/** Escape text for HTML element content and quoted attribute values. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (char) => HTML_ESCAPES[char]!);
+}

@@ -1,0 +1,66 @@
+/**
+ * Chooses the format of a file from its first lines: every registered format scores the
+ * lines, the best score wins, earlier formats win ties. A file no format fits well is
+ * refused, naming the closest formats and how to choose one with --format.
+ */
+import { InputError } from '../errors';
+import type { LogFormat, ParserOptions } from '../formats/log-format';
+import { FORMATS } from '../formats/registry';
+
+/** How many lines detection looks at. */
+export const DETECTION_LINES = 200;
+/** The smallest score that counts as recognised. */
+export const DETECTION_THRESHOLD = 0.5;
+
+export interface FormatScore {
+  readonly format: string;
+  readonly score: number;
+}
+
+function defaultScore(format: LogFormat, lines: readonly string[], options: ParserOptions): number {
+  const parser = format.createParser(options);
+  let records = 0;
+  let considered = 0;
+  for (const line of lines) {
+    const result = parser.parseLine(line);
+    if (result.kind === 'skip') continue;
+    considered++;
+    if (result.kind === 'record') records++;
+  }
+  return considered === 0 ? 0 : records / considered;
+}
+
+export function scoreFormats(lines: readonly string[], options: ParserOptions, formats: readonly LogFormat[] = FORMATS): FormatScore[] {
+  const content = lines.filter((line) => line.trim() !== '');
+  return formats.map((format) => ({
+    format: format.name,
+    score: format.detect ? format.detect(content) : defaultScore(format, content, options),
+  }));
+}
+
+/** The format that best fits these lines. Throws InputError when none fits well enough. */
+export function detectFormat(
+  lines: readonly string[],
+  options: ParserOptions,
+  fileLabel: string,
+  formats: readonly LogFormat[] = FORMATS,
+): { format: LogFormat; scores: FormatScore[] } {
+  const scores = scoreFormats(lines, options, formats);
+  let best = 0;
+  for (let i = 1; i < scores.length; i++) if (scores[i]!.score > scores[best]!.score) best = i;
+  if (scores[best]!.score >= DETECTION_THRESHOLD) return { format: formats[best]!, scores };
+  const closest = [...scores]
+    .sort((a, b) => b.score - a.score)
+    .slice(0, 3)
+    .map((s) => `${s.format} (${Math.round(s.score * 100)}% of lines)`)
+    .join(', ');
+  const nonBlank = lines.filter((line) => line.trim() !== '').length;
+  throw new InputError(
+    'FORMAT_NOT_RECOGNISED',
+    nonBlank === 0
+      ? `${fileLabel}: no log lines to recognise (the file is empty or blank)`
+      : `${fileLabel}: not a log format logwitness recognises; closest: ${closest}. ` +
+          `Choose one with --format NAME ("logwitness formats" lists them) or give the server's LogFormat string, e.g. --format '%h %l %u %t "%r" %>s %b'`,
+    { details: { path: fileLabel, scores } },
+  );
+}

@@ -1,0 +1,224 @@
+/**
+ * Reads an input (plain, gzip, or stdin) as batches of lines while hashing it.
+ *
+ * - Line numbers count "\n" terminators from 1; a final line without a terminator counts.
+ * - "\r\n" and a lone trailing "\r" are stripped for parsing; the raw bytes keep them.
+ * - Text is decoded as UTF-8 with U+FFFD for invalid bytes; the raw bytes stay exact.
+ * - A line longer than {@link MAX_LINE_BYTES} is not held in memory: its first
+ *   {@link KEPT_OVERLONG_BYTES} are kept and its full length is reported.
+ * - Files are opened read-only and never written.
+ */
+import { createHash, type Hash } from 'node:crypto';
+import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+
+export const MAX_LINE_BYTES = 1024 * 1024;
+export const KEPT_OVERLONG_BYTES = 64 * 1024;
+const CHUNK_BYTES = 1024 * 1024;
+
+export interface LineBatch {
+  /** Number of the first line of the batch (1-based). */
+  readonly firstLine: number;
+  /** The lines, decoded, without terminators. */
+  readonly lines: readonly string[];
+  /** The exact bytes of these lines, terminators included. */
+  readonly rawBytes: Buffer;
+  /** For a batch holding one over-long line: its full length in bytes. */
+  readonly overlongBytes: number | null;
+}
+
+export interface ReadTotals {
+  /** sha256 of the input as given (compressed bytes for .gz). */
+  readonly sha256: string;
+  /** sha256 of the decompressed text (same as sha256 for plain input). */
+  readonly contentSha256: string;
+  /** Bytes of the input as given. */
+  readonly sizeBytes: number;
+  readonly compression: 'gzip' | null;
+  /** Why reading stopped early (a truncated or corrupt .gz, a read error), or null. */
+  readonly error: string | null;
+}
+
+export interface OpenedInput {
+  readonly batches: AsyncGenerator<LineBatch, void, undefined>;
+  /** Available once `batches` is exhausted. */
+  totals(): ReadTotals;
+  /** Bytes of the input read so far (for progress). */
+  bytesRead(): number;
+}
+
+function startsWithGzipMagic(path: string): boolean {
+  const fd = openSync(path, 'r');
+  try {
+    const head = Buffer.alloc(2);
+    return readSync(fd, head, 0, 2, 0) === 2 && head[0] === 0x1f && head[1] === 0x8b;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Peek at the first chunk of a stream (stdin) to see whether it is gzip, without losing it. */
+async function peekStream(stream: Readable): Promise<{ gzip: boolean; stream: Readable }> {
+  const iterator = stream[Symbol.asyncIterator]();
+  const first = await iterator.next();
+  const head: Buffer | null = first.done ? null : Buffer.from(first.value as Buffer);
+  async function* replay(): AsyncGenerator<Buffer> {
+    if (head !== null) yield head;
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done) return;
+      yield next.value as Buffer;
+    }
+  }
+  return { gzip: head !== null && head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b, stream: Readable.from(replay()) };
+}
+
+function splitBlock(block: Buffer): string[] {
+  const lines = block.toString('utf8').split('\n');
+  lines.pop(); // the block ends with "\n"
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (line.charCodeAt(line.length - 1) === 13) lines[i] = line.slice(0, -1);
+  }
+  return lines;
+}
+
+async function* batchesOf(content: AsyncIterable<Buffer>, contentHash: Hash | null): AsyncGenerator<LineBatch, void, undefined> {
+  let lineNumber = 1;
+  let carry: Buffer[] = [];
+  let carryBytes = 0;
+  let overlongBytes = 0; // > 0 while inside a line past MAX_LINE_BYTES
+
+  function* flushCarry(): Generator<LineBatch> {
+    if (carryBytes === 0 && overlongBytes === 0) return;
+    const raw = Buffer.concat(carry);
+    let text = raw.toString('utf8');
+    if (text.endsWith('\n')) text = text.slice(0, -1);
+    if (text.endsWith('\r')) text = text.slice(0, -1);
+    yield { firstLine: lineNumber++, lines: [text], rawBytes: raw, overlongBytes: overlongBytes > 0 ? overlongBytes : null };
+    carry = [];
+    carryBytes = 0;
+    overlongBytes = 0;
+  }
+
+  function keep(part: Buffer): void {
+    if (overlongBytes > 0) {
+      overlongBytes += part.length;
+      return;
+    }
+    if (carryBytes + part.length > MAX_LINE_BYTES) {
+      const room = Math.max(0, KEPT_OVERLONG_BYTES - carryBytes);
+      if (carryBytes > KEPT_OVERLONG_BYTES) {
+        const kept = Buffer.concat(carry).subarray(0, KEPT_OVERLONG_BYTES);
+        carry = [kept];
+      } else {
+        carry.push(part.subarray(0, room));
+      }
+      overlongBytes = carryBytes + part.length;
+      carryBytes = KEPT_OVERLONG_BYTES;
+      return;
+    }
+    carry.push(part);
+    carryBytes += part.length;
+  }
+
+  for await (const chunk of content) {
+    contentHash?.update(chunk);
+    let start = 0;
+    if (carryBytes > 0 || overlongBytes > 0) {
+      const newline = chunk.indexOf(10);
+      if (newline === -1) {
+        keep(chunk);
+        continue;
+      }
+      keep(chunk.subarray(0, newline + 1));
+      yield* flushCarry();
+      start = newline + 1;
+    }
+    const lastNewline = chunk.lastIndexOf(10);
+    if (lastNewline >= start) {
+      const block = chunk.subarray(start, lastNewline + 1);
+      const lines = splitBlock(block);
+      yield { firstLine: lineNumber, lines, rawBytes: block, overlongBytes: null };
+      lineNumber += lines.length;
+      start = lastNewline + 1;
+    }
+    if (start < chunk.length) keep(chunk.subarray(start));
+  }
+  yield* flushCarry();
+}
+
+/** Open a file (or stdin, for path "-") for reading as line batches. */
+export async function openInput(path: string): Promise<OpenedInput> {
+  const rawHash = createHash('sha256');
+  const contentHash = createHash('sha256');
+  let sizeBytes = 0;
+  let error: string | null = null;
+  let source: Readable;
+  let gzip: boolean;
+  if (path === '-') {
+    const peeked = await peekStream(process.stdin);
+    source = peeked.stream;
+    gzip = peeked.gzip;
+  } else {
+    gzip = startsWithGzipMagic(path);
+    source = createReadStream(path, { flags: 'r', highWaterMark: CHUNK_BYTES });
+  }
+  source.on('data', (chunk: Buffer) => {
+    rawHash.update(chunk);
+    sizeBytes += chunk.length;
+  });
+  let content: Readable = source;
+  if (gzip) {
+    const gunzip = createGunzip({ chunkSize: CHUNK_BYTES });
+    source.on('error', (readError) => gunzip.destroy(readError));
+    content = source.pipe(gunzip);
+  }
+
+  async function* guarded(): AsyncGenerator<LineBatch, void, undefined> {
+    try {
+      yield* batchesOf(content as AsyncIterable<Buffer>, gzip ? contentHash : null);
+    } catch (readError) {
+      // A truncated or corrupt .gz: what was readable has been yielded; report the damage.
+      error = gzip
+        ? `gzip data is damaged after ${sizeBytes} compressed bytes: ${(readError as Error).message}`
+        : `read failed after ${sizeBytes} bytes: ${(readError as Error).message}`;
+      source.destroy();
+      // Hash the rest of the file as given, so the recorded sha256 is of the whole file.
+      if (path !== '-') {
+        const rest = createReadStream(path, { start: sizeBytes });
+        for await (const chunk of rest) {
+          rawHash.update(chunk as Buffer);
+          sizeBytes += (chunk as Buffer).length;
+        }
+      }
+    }
+  }
+
+  let totals: ReadTotals | null = null;
+  return {
+    batches: guarded(),
+    bytesRead: () => sizeBytes,
+    totals(): ReadTotals {
+      if (totals === null) {
+        const sha256 = rawHash.digest('hex');
+        totals = {
+          sha256,
+          contentSha256: gzip ? contentHash.digest('hex') : sha256,
+          sizeBytes,
+          compression: gzip ? 'gzip' : null,
+          error,
+        };
+      }
+      return totals;
+    },
+  };
+}
+
+/** sha256 of a file's bytes, read-only. */
+export async function hashFile(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path, { highWaterMark: CHUNK_BYTES })) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}

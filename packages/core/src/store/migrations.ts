@@ -1,0 +1,141 @@
+/**
+ * The case-file schema, as numbered migrations. `PRAGMA user_version` holds the number of
+ * the last one applied; a case file newer than this build is refused rather than guessed at.
+ * Never edit a released migration: add the next one.
+ */
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'sources, requests, rejects, interned strings',
+    sql: `
+      CREATE TABLE case_meta (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      );
+
+      -- One row per ingested input file. sha256 is of the bytes as given; content_sha256 of
+      -- the decompressed text (equal to sha256 for plain files).
+      CREATE TABLE sources (
+        id              INTEGER PRIMARY KEY,
+        path            TEXT NOT NULL,
+        size_bytes      INTEGER,
+        mtime_ms        INTEGER,
+        sha256          TEXT NOT NULL,
+        content_sha256  TEXT NOT NULL,
+        compression     TEXT,
+        format          TEXT NOT NULL,
+        format_detail   TEXT,
+        time_basis      TEXT NOT NULL,
+        lines           INTEGER NOT NULL,
+        parsed          INTEGER NOT NULL,
+        rejected        INTEGER NOT NULL,
+        skipped_lines   INTEGER NOT NULL,
+        first_time_ms   INTEGER,
+        last_time_ms    INTEGER,
+        status          TEXT NOT NULL CHECK (status IN ('complete', 'incomplete')),
+        error           TEXT,
+        ingest_options  TEXT,
+        ingested_at_ms  INTEGER NOT NULL,
+        tool_version    TEXT NOT NULL
+      );
+      CREATE UNIQUE INDEX sources_by_sha256 ON sources (sha256);
+
+      -- The raw bytes of every input line, deflate-compressed in blocks, so that any cited
+      -- line can be reproduced verbatim from the case alone.
+      CREATE TABLE raw_blocks (
+        source_id   INTEGER NOT NULL REFERENCES sources (id),
+        first_line  INTEGER NOT NULL,
+        line_count  INTEGER NOT NULL,
+        data        BLOB NOT NULL,
+        PRIMARY KEY (source_id, first_line)
+      ) WITHOUT ROWID;
+
+      -- Repeated strings are stored once.
+      CREATE TABLE ips       (id INTEGER PRIMARY KEY, ip TEXT NOT NULL UNIQUE);
+      CREATE TABLE paths     (id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE);
+      CREATE TABLE agents    (id INTEGER PRIMARY KEY, agent TEXT NOT NULL UNIQUE);
+      CREATE TABLE referrers (id INTEGER PRIMARY KEY, referrer TEXT NOT NULL UNIQUE);
+
+      -- One row per parsed line. time_ms is UTC epoch milliseconds; utc_offset_min is the
+      -- offset written in the log (the original text is in raw_blocks). path_id is the
+      -- normalised path used for target matching; target keeps the request target as sent
+      -- when it differs from that path (query string, encoding, dot segments).
+      CREATE TABLE requests (
+        id              INTEGER PRIMARY KEY,
+        source_id       INTEGER NOT NULL REFERENCES sources (id),
+        line            INTEGER NOT NULL,
+        time_ms         INTEGER NOT NULL,
+        utc_offset_min  INTEGER NOT NULL,
+        client_ip_id    INTEGER NOT NULL REFERENCES ips (id),
+        remote_ip_id    INTEGER REFERENCES ips (id),
+        forwarded_for   TEXT,
+        method          TEXT,
+        path_id         INTEGER REFERENCES paths (id),
+        target          TEXT,
+        protocol        TEXT,
+        request_line    TEXT,
+        status          INTEGER,
+        bytes           INTEGER,
+        referrer_id     INTEGER REFERENCES referrers (id),
+        agent_id        INTEGER REFERENCES agents (id),
+        ident           TEXT,
+        user_name       TEXT,
+        vhost           TEXT,
+        server_port     INTEGER,
+        duration_us     INTEGER,
+        range_header    TEXT,
+        content_range   TEXT,
+        range_start     INTEGER,
+        range_end       INTEGER,
+        object_size     INTEGER,
+        extra           TEXT
+      );
+
+      -- Lines that could not be parsed, with the reason. raw is the line decoded for display
+      -- (at most 64 KiB of it); raw_bytes is its full length in bytes.
+      CREATE TABLE rejects (
+        id         INTEGER PRIMARY KEY,
+        source_id  INTEGER NOT NULL REFERENCES sources (id),
+        line       INTEGER NOT NULL,
+        reason     TEXT NOT NULL,
+        raw        TEXT NOT NULL,
+        raw_bytes  INTEGER NOT NULL
+      );
+      CREATE INDEX rejects_by_source ON rejects (source_id, line);
+
+      -- Requests with their strings joined back, for \`logwitness sql\`.
+      CREATE VIEW request_view AS
+        SELECT r.id, s.path AS source_path, s.sha256 AS source_sha256, r.line,
+               strftime('%Y-%m-%dT%H:%M:%fZ', r.time_ms / 1000.0, 'unixepoch') AS time_utc,
+               r.time_ms, r.utc_offset_min, ci.ip AS client_ip, ri.ip AS remote_ip, r.forwarded_for,
+               r.method, p.path, COALESCE(r.target, p.path) AS target, r.protocol, r.request_line,
+               r.status, r.bytes, rf.referrer, a.agent AS user_agent, r.ident, r.user_name, r.vhost,
+               r.server_port, r.duration_us, r.range_header, r.content_range, r.range_start,
+               r.range_end, r.object_size, r.extra
+        FROM requests r
+        JOIN sources s ON s.id = r.source_id
+        JOIN ips ci ON ci.id = r.client_ip_id
+        LEFT JOIN ips ri ON ri.id = r.remote_ip_id
+        LEFT JOIN paths p ON p.id = r.path_id
+        LEFT JOIN referrers rf ON rf.id = r.referrer_id
+        LEFT JOIN agents a ON a.id = r.agent_id;
+    `,
+  },
+];
+
+/**
+ * Secondary indexes on requests. They are dropped before a large load and rebuilt after it
+ * (much faster than maintaining them row by row), so they live here rather than in a
+ * migration; {@link ensureRequestIndexes} creates any that are missing.
+ */
+export const REQUEST_INDEXES: readonly { readonly name: string; readonly sql: string }[] = [
+  { name: 'requests_by_path_time', sql: 'CREATE INDEX IF NOT EXISTS requests_by_path_time ON requests (path_id, time_ms)' },
+  { name: 'requests_by_client_time', sql: 'CREATE INDEX IF NOT EXISTS requests_by_client_time ON requests (client_ip_id, time_ms)' },
+  { name: 'requests_by_time', sql: 'CREATE INDEX IF NOT EXISTS requests_by_time ON requests (time_ms)' },
+];
