@@ -2,7 +2,25 @@
  * logwitness core: the public API. Everything the CLI does goes through these exports.
  */
 export { LogwitnessError, InputError, StoreError, GeoDataError, InternalError, isUserError } from './errors';
-export type { AccessRecord, Reject, SourceRef } from './model';
+export type {
+  AccessRecord,
+  Reject,
+  SourceRef,
+  GeoDatabaseInfo,
+  AttributionSource,
+  Attribution,
+  RequestEvent,
+  CompletenessRule,
+  Download,
+  TimelineEventKind,
+  TimelineEvent,
+  DownloadSummary,
+  NearMiss,
+  DownloadsReport,
+  ExposureWindow,
+  Discovery,
+  TimelineReport,
+} from './model';
 export { TOOL_NAME, TOOL_VERSION } from './version';
 
 export type { LogFormat, LineParser, LineResult, ParserOptions } from './formats/log-format';
@@ -22,7 +40,7 @@ export { runReadOnlySql, type SqlResult } from './store/read-only-sql';
 export { ingestPaths, type IngestOptions, type IngestProgress, type IngestResult, type FileIngestResult } from './sources/ingest';
 export { detectFormat, scoreFormats, type FormatScore } from './sources/detect-format';
 
-/** Make text from logs inert for terminals, CSV and HTML. */
-export { escapeForTerminal, neutraliseCsvCell, csvCell, toCsv, escapeHtml } from './report/safe-text';
-/** Times for display and JSON. */
-export { checkTimeZone, formatDisplayTime, isoUtc } from './report/display-time';
+/** Attribution (geo/), analysis (analysis/) and reports (report/): each area keeps its own exports. */
+export * from './geo';
+export * from './analysis';
+export * from './report';

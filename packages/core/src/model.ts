@@ -59,3 +59,184 @@ export interface SourceRef {
   readonly sha256: string;
   readonly line: number;
 }
+
+/** A GeoIP/ASN database that answered part of an attribution. */
+export interface GeoDatabaseInfo {
+  /** File name as given (path). */
+  readonly file: string;
+  readonly sha256: string;
+  /** `databaseType` from the MMDB metadata ("GeoLite2-ASN", "GeoIP2-City", "dbip-country-lite"...). */
+  readonly databaseType: string;
+  /** Build time from the MMDB metadata (`build_epoch`), as UTC epoch ms. */
+  readonly buildEpochMs: number;
+}
+
+/** Which database answered which attribution fields. */
+export interface AttributionSource {
+  readonly database: GeoDatabaseInfo;
+  /** Attribution field names this database supplied ("countryCode", "asn"...). */
+  readonly fields: readonly string[];
+}
+
+/**
+ * What is known about the network of one client address. Every field is null when no
+ * database answered it. `network` is the investigator's own known-network label.
+ */
+export interface Attribution {
+  readonly ip: string;
+  /** Why the address was not looked up: "private", "loopback", "link-local", "cgnat", "documentation", "not an IP address"... */
+  readonly reserved: string | null;
+  readonly countryCode: string | null;
+  readonly countryName: string | null;
+  readonly subdivision: string | null;
+  readonly city: string | null;
+  readonly latitude: number | null;
+  readonly longitude: number | null;
+  readonly accuracyRadiusKm: number | null;
+  readonly asn: number | null;
+  readonly asOrg: string | null;
+  readonly isp: string | null;
+  readonly organization: string | null;
+  readonly connectionType: string | null;
+  readonly isAnonymous: boolean | null;
+  readonly isAnonymousVpn: boolean | null;
+  readonly isHostingProvider: boolean | null;
+  readonly isPublicProxy: boolean | null;
+  readonly isTorExitNode: boolean | null;
+  /** Known-network label (from --networks), most specific match. */
+  readonly network: string | null;
+  /** The CIDR of the matching known network, and the file it came from. */
+  readonly networkCidr: string | null;
+  readonly networkSource: string | null;
+  readonly provenance: readonly AttributionSource[];
+}
+
+/** One stored request as the analysis sees it. */
+export interface RequestEvent {
+  readonly requestId: number;
+  readonly timeMs: number;
+  readonly utcOffsetMin: number;
+  readonly clientIp: string;
+  /** The connecting address when a trusted proxy forwarded the request, else null. */
+  readonly remoteIp: string | null;
+  readonly method: string | null;
+  /** Normalised path (see normalizeTargetPath). */
+  readonly path: string | null;
+  /** The target as sent (with query string). */
+  readonly target: string | null;
+  readonly status: number | null;
+  readonly bytes: number | null;
+  readonly referrer: string | null;
+  readonly userAgent: string | null;
+  readonly rangeHeader: string | null;
+  readonly contentRange: string | null;
+  readonly rangeStart: number | null;
+  readonly rangeEnd: number | null;
+  readonly objectSize: number | null;
+  readonly source: SourceRef;
+}
+
+/** How a download's completeness was decided (DESIGN §4). */
+export type CompletenessRule =
+  /** Byte ranges (Range/Content-Range, CloudFront/S3 range fields) whose union covers the file. */
+  | 'ranges-cover-file'
+  /** A 200 whose bytes reach the file size. */
+  | 'full-200'
+  /** 206 responses whose bytes add up to at least the file size. */
+  | 'partial-bytes-sum'
+  /** None of the rules above held. */
+  | 'incomplete';
+
+/**
+ * One client (IP + user agent) obtaining content of the target: its successful requests less
+ * than the merge window apart.
+ */
+export interface Download {
+  readonly clientIp: string;
+  readonly userAgent: string | null;
+  readonly startMs: number;
+  readonly endMs: number;
+  readonly complete: boolean;
+  readonly rule: CompletenessRule;
+  /** Body bytes sent across the download's requests. */
+  readonly bytes: number;
+  readonly requests: readonly RequestEvent[];
+  readonly attribution: Attribution | null;
+}
+
+/** What a timeline entry is, for the target. */
+export type TimelineEventKind =
+  | 'download'
+  | 'partial-download'
+  | 'probe'
+  | 'revalidation'
+  | 'denied'
+  | 'server-error'
+  | 'refused-after-fix'
+  | 'other';
+
+export interface TimelineEvent {
+  readonly timeMs: number;
+  readonly kind: TimelineEventKind;
+  /** One plain sentence describing the event. */
+  readonly description: string;
+  readonly request: RequestEvent;
+  readonly attribution: Attribution | null;
+}
+
+/** Totals over the downloads of one target. */
+export interface DownloadSummary {
+  readonly downloads: number;
+  readonly complete: number;
+  readonly partial: number;
+  readonly clients: number;
+  readonly firstMs: number | null;
+  readonly lastMs: number | null;
+}
+
+/** A requested path that resembles the target but is not it (".bak", another year, the folder). */
+export interface NearMiss {
+  readonly path: string;
+  readonly requests: number;
+  readonly successes: number;
+}
+
+/** The answer to "who downloaded TARGET" (`logwitness downloads`). */
+export interface DownloadsReport {
+  readonly target: string;
+  /** File size used for completeness, and where it came from. */
+  readonly sizeBytes: number | null;
+  readonly sizeRule: 'given' | 'largest-200' | 'object-size' | 'unknown';
+  readonly summary: DownloadSummary;
+  readonly downloads: readonly Download[];
+  readonly nearMisses: readonly NearMiss[];
+}
+
+/** When the target was exposed, and when the hole was closed. */
+export interface ExposureWindow {
+  readonly firstSuccessMs: number | null;
+  readonly lastSuccessMs: number | null;
+  /** The first 403/404/410 for the target after the last success. */
+  readonly closedAtMs: number | null;
+  readonly closedBy: RequestEvent | null;
+}
+
+/** How the target was found: the first successful client and what it did just before. */
+export interface Discovery {
+  readonly first: RequestEvent;
+  readonly referrer: string | null;
+  /** That client's requests in the hour before its first success. */
+  readonly before: readonly RequestEvent[];
+}
+
+/** The answer to `logwitness timeline TARGET`. */
+export interface TimelineReport {
+  readonly target: string;
+  /** One sentence a lawyer can read; every number in it is backed by `events`. */
+  readonly narrative: string;
+  readonly exposure: ExposureWindow;
+  readonly discovery: Discovery | null;
+  readonly events: readonly TimelineEvent[];
+  /** Requests for the target after the fix (who came back and was refused). */
+  readonly refusedAfterFix: readonly RequestEvent[];
+}

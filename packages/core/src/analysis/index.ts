@@ -1,0 +1,2 @@
+/** Download reconstruction, exposure window, actors, timeline, narrative. */
+export {};

@@ -1,0 +1,2 @@
+/** GeoIP/ASN attribution and known networks (filled in by the attribution work). */
+export {};
