@@ -10,6 +10,7 @@ import * as sources from './commands/sources';
 import * as sql from './commands/sql';
 import type { GlobalArgs } from './render/global-options';
 import { writeErr } from './render/output';
+import { toStdinSentinel } from './render/stdin-argument';
 
 interface CommandFile {
   readonly command: string;
@@ -21,7 +22,7 @@ interface CommandFile {
 const COMMANDS: readonly CommandFile[] = [ingest, sources, sql, formats];
 
 function buildParser(argv: readonly string[], setExitCode: (code: number) => void): Argv<GlobalArgs> {
-  const parser = yargs([...argv])
+  const parser = yargs(toStdinSentinel(argv))
     .scriptName('logwitness')
     .usage('$0 <command> [options]\n\nAccess-log forensics: who downloaded the exposed file, when, how much, and from where.')
     .option('case', { type: 'string', default: process.env.LOGWITNESS_CASE ?? './case.sqlite', describe: 'the SQLite case file (env LOGWITNESS_CASE)', global: true })

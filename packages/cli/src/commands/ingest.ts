@@ -3,6 +3,7 @@ import type { Argv } from 'yargs';
 import type { GlobalArgs } from '../render/global-options';
 import { startProgress } from '../render/progress';
 import { writeErr, writeJson, writeRows } from '../render/output';
+import { fromStdinSentinel } from '../render/stdin-argument';
 
 interface IngestArgs extends GlobalArgs {
   readonly paths: string[];
@@ -43,7 +44,7 @@ export async function handler(args: IngestArgs): Promise<number> {
   const store = CaseStore.open(args.case);
   const progress = args.json || args.csv ? null : startProgress();
   try {
-    const result = await ingestPaths(store, args.paths, {
+    const result = await ingestPaths(store, fromStdinSentinel(args.paths), {
       format: args.format ?? null,
       assumeTz: args.assumeTz ?? null,
       onProgress: progress?.update,
