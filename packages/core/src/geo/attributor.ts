@@ -1,0 +1,227 @@
+/**
+ * Attribution of client addresses: reserved-range labels, known-network labels and the
+ * answers of every GeoIP/ASN database in use, each field naming the database that gave it.
+ * Several dated snapshots of one database type may be given (historical attribution): each
+ * lookup uses the snapshot built nearest before the event.
+ */
+import { readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { GeoDataError } from '../errors';
+import type { Attribution, AttributionSource, GeoDatabaseInfo } from '../model';
+import { embeddedDatabasePaths } from './embedded-defaults';
+import { parseIp } from './ip-address';
+import { loadKnownNetworks, type KnownNetworks } from './known-networks';
+import { openMmdbFile, type MmdbDatabase } from './mmdb-database';
+import { KIND_PRECEDENCE } from './mmdb-kind';
+import { ATTRIBUTION_FIELD_NAMES, normaliseRecord, type AttributionFieldName, type AttributionFields } from './record-normaliser';
+import { reservedRangeOf } from './reserved-ranges';
+
+export interface GeoOptions {
+  /** --geo-db values: MMDB files or folders of dated snapshots; null/empty = embedded defaults. */
+  readonly geoDbPaths?: readonly string[] | null;
+  /** --networks CSV (cidr,label[,...]). */
+  readonly networksPath?: string | null;
+}
+
+export interface Attributor {
+  /** Attribution of one address at one time (snapshot nearest before atTimeMs when several are given). Never throws for bad input: reserved/not-an-IP are labelled. */
+  attribute(ip: string, atTimeMs?: number | null): Attribution;
+  /** Every database and networks file in use, for provenance. */
+  databases(): readonly GeoDatabaseInfo[];
+  networksFile(): { path: string; sha256: string } | null;
+  /** Warnings such as "ASN data built 2026-06-17; events from 2011: ownership of these networks may have changed". */
+  warningsFor(firstEventMs: number | null, lastEventMs: number | null): readonly string[];
+  close(): void;
+}
+
+/** A database further than this from the events it attributes earns a warning. */
+export const SNAPSHOT_DRIFT_WARNING_MS = 180 * 86_400_000;
+/** Bound on cached lookups, so memory stays flat on cases with millions of addresses. */
+const MAX_CACHED_LOOKUPS = 200_000;
+
+/** Label of an address that is not an IP address (e.g. a host name logged by old servers). */
+export const NOT_AN_IP = 'not an IP address';
+
+/** Every dated snapshot of one database type, oldest first. */
+interface Series {
+  readonly databaseType: string;
+  readonly precedence: number;
+  readonly snapshots: readonly MmdbDatabase[];
+}
+
+interface DatabaseAnswer {
+  readonly fields: AttributionFields;
+  readonly provenance: readonly AttributionSource[];
+}
+
+const EMPTY_FIELDS: Readonly<Record<AttributionFieldName, null>> = Object.fromEntries(
+  ATTRIBUTION_FIELD_NAMES.map((name) => [name, null]),
+) as Record<AttributionFieldName, null>;
+
+/** MMDB files named by --geo-db: files as given, folders searched recursively for *.mmdb and *.mmdb.gz. */
+export function expandDatabasePaths(paths: readonly string[]): string[] {
+  const files: string[] = [];
+  for (const given of paths) {
+    let stats;
+    try {
+      stats = statSync(given);
+    } catch {
+      throw new GeoDataError('GEO_DB_UNREADABLE', `cannot read GeoIP database ${given}: file not found`, { details: { file: given } });
+    }
+    if (!stats.isDirectory()) {
+      files.push(given);
+      continue;
+    }
+    const found: string[] = [];
+    const walk = (dir: string): void => {
+      for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+        const path = join(dir, entry.name);
+        if (entry.isDirectory()) walk(path);
+        else if (/\.mmdb(\.gz)?$/i.test(entry.name)) found.push(path);
+      }
+    };
+    walk(given);
+    if (found.length === 0) throw new GeoDataError('GEO_DB_FOLDER_EMPTY', `--geo-db folder ${given} holds no .mmdb or .mmdb.gz files`, { details: { file: given } });
+    files.push(...found);
+  }
+  return files;
+}
+
+function groupIntoSeries(databases: readonly MmdbDatabase[]): Series[] {
+  const byType = new Map<string, MmdbDatabase[]>();
+  const bySha = new Set<string>();
+  for (const database of databases) {
+    if (bySha.has(database.info.sha256)) continue; // the same file named twice
+    bySha.add(database.info.sha256);
+    const list = byType.get(database.info.databaseType) ?? [];
+    const twin = list.find((other) => other.info.buildEpochMs === database.info.buildEpochMs);
+    if (twin !== undefined) {
+      throw new GeoDataError(
+        'GEO_DB_AMBIGUOUS',
+        `${twin.info.file} and ${database.info.file} are both ${database.info.databaseType} built ${new Date(database.info.buildEpochMs).toISOString()} but their contents differ: keep only one`,
+        { details: { files: [twin.info.file, database.info.file] } },
+      );
+    }
+    list.push(database);
+    byType.set(database.info.databaseType, list);
+  }
+  const series = [...byType.entries()].map(([databaseType, snapshots]) => ({
+    databaseType,
+    precedence: KIND_PRECEDENCE[snapshots[0]!.kind],
+    snapshots: snapshots.sort((a, b) => a.info.buildEpochMs - b.info.buildEpochMs),
+  }));
+  // Stable: same kind keeps the order the databases were given in.
+  return series.sort((a, b) => a.precedence - b.precedence);
+}
+
+/** Index of the snapshot built nearest before atTimeMs (the oldest when all are newer; the newest when no time). */
+function snapshotIndex(series: Series, atTimeMs: number | null): number {
+  const snapshots = series.snapshots;
+  if (atTimeMs === null) return snapshots.length - 1;
+  let chosen = 0;
+  for (let i = 0; i < snapshots.length; i++) if (snapshots[i]!.info.buildEpochMs <= atTimeMs) chosen = i;
+  return chosen;
+}
+
+function day(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
+function consequenceOf(series: Series): string {
+  const kind = series.snapshots[0]!.kind;
+  if (kind === 'asn' || kind === 'isp') return 'ownership of these networks may have changed';
+  if (kind === 'anonymous-ip') return 'VPN, proxy and hosting flags may have changed';
+  return 'the locations and owners of these networks may have changed';
+}
+
+class DatabaseAttributor implements Attributor {
+  private readonly cache = new Map<string, DatabaseAnswer>();
+
+  constructor(
+    private readonly series: readonly Series[],
+    private readonly networks: KnownNetworks | null,
+  ) {}
+
+  attribute(ip: string, atTimeMs: number | null = null): Attribution {
+    const time = atTimeMs ?? null;
+    const address = parseIp(ip);
+    if (address === null) {
+      return { ip, reserved: NOT_AN_IP, ...EMPTY_FIELDS, network: null, networkCidr: null, networkSource: null, provenance: [] };
+    }
+    const known = this.networks?.match(address, time) ?? null;
+    const network = {
+      network: known?.label ?? null,
+      networkCidr: known?.cidr ?? null,
+      networkSource: known === null ? null : `${this.networks!.path}:${known.line}${known.source === null ? '' : ` (${known.source})`}`,
+    };
+    const reserved = reservedRangeOf(address);
+    if (reserved !== null) return { ip, reserved, ...EMPTY_FIELDS, ...network, provenance: [] };
+    const answer = this.lookUp(address.canonical, time);
+    return { ip, reserved: null, ...EMPTY_FIELDS, ...answer.fields, ...network, provenance: answer.provenance };
+  }
+
+  private lookUp(canonical: string, atTimeMs: number | null): DatabaseAnswer {
+    const choice = this.series.map((series) => snapshotIndex(series, atTimeMs));
+    const key = `${choice.join(',')}|${canonical}`;
+    const cached = this.cache.get(key);
+    if (cached !== undefined) return cached;
+    const fields: AttributionFields = {};
+    const provenance: AttributionSource[] = [];
+    this.series.forEach((series, i) => {
+      const database = series.snapshots[choice[i]!]!;
+      const answered = normaliseRecord(database.lookup(canonical), database.kind);
+      const supplied: string[] = [];
+      for (const name of ATTRIBUTION_FIELD_NAMES) {
+        const value = answered[name];
+        if (value === undefined || fields[name] !== undefined) continue;
+        (fields as Record<string, unknown>)[name] = value;
+        supplied.push(name);
+      }
+      if (supplied.length > 0) provenance.push({ database: database.info, fields: supplied });
+    });
+    const answer = { fields, provenance };
+    if (this.cache.size >= MAX_CACHED_LOOKUPS) this.cache.clear();
+    this.cache.set(key, answer);
+    return answer;
+  }
+
+  databases(): readonly GeoDatabaseInfo[] {
+    return this.series.flatMap((series) => series.snapshots.map((snapshot) => snapshot.info));
+  }
+
+  networksFile(): { path: string; sha256: string } | null {
+    return this.networks === null ? null : { path: this.networks.path, sha256: this.networks.sha256 };
+  }
+
+  warningsFor(firstEventMs: number | null, lastEventMs: number | null): readonly string[] {
+    const warnings: string[] = [];
+    if (this.series.length === 0) {
+      warnings.push('no GeoIP/ASN database is in use: only reserved ranges and known networks are labelled');
+      return warnings;
+    }
+    if (firstEventMs === null || lastEventMs === null) return warnings;
+    for (const series of this.series) {
+      const first = series.snapshots[snapshotIndex(series, firstEventMs)]!.info;
+      const last = series.snapshots[snapshotIndex(series, lastEventMs)]!.info;
+      if (first.buildEpochMs - firstEventMs > SNAPSHOT_DRIFT_WARNING_MS) {
+        warnings.push(`${series.databaseType} data built ${day(first.buildEpochMs)} (${first.file}); events from ${day(firstEventMs)}: ${consequenceOf(series)}`);
+      } else if (lastEventMs - last.buildEpochMs > SNAPSHOT_DRIFT_WARNING_MS) {
+        warnings.push(`${series.databaseType} data built ${day(last.buildEpochMs)} (${last.file}); events until ${day(lastEventMs)}: ${consequenceOf(series)}`);
+      }
+    }
+    return warnings;
+  }
+
+  close(): void {
+    this.cache.clear();
+  }
+}
+
+/** Open the databases and known networks to attribute with. Throws GeoDataError naming the file for bad or corrupt databases. */
+export function openAttributor(options: GeoOptions): Attributor {
+  const given = options.geoDbPaths ?? [];
+  const files = given.length > 0 ? expandDatabasePaths(given).map((file) => resolve(file)) : embeddedDatabasePaths();
+  const databases = files.map((file) => openMmdbFile(file));
+  const networks = options.networksPath ? loadKnownNetworks(resolve(options.networksPath)) : null;
+  return new DatabaseAttributor(groupIntoSeries(databases), networks);
+}

@@ -1,0 +1,97 @@
+/**
+ * Opening one MMDB (MaxMind DB format) file. This module and its siblings in geo/ are the only
+ * importers of `maxmind`. Files are read whole into memory (`.mmdb.gz` is gunzipped in memory),
+ * hashed, checked, and only then used: a corrupt or hostile database gives a GeoDataError
+ * naming the file, never a crash or a wrong answer read from garbage.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import { Reader } from 'maxmind';
+import { GeoDataError } from '../errors';
+import type { GeoDatabaseInfo } from '../model';
+import { mmdbKindOf, type MmdbKind } from './mmdb-kind';
+import { verifyMmdb } from './mmdb-verifier';
+
+/** An opened, verified database. */
+export interface MmdbDatabase {
+  readonly info: GeoDatabaseInfo;
+  readonly kind: MmdbKind;
+  readonly description: string | null;
+  readonly ipVersion: 4 | 6;
+  /** The raw record for an address (canonical text), or null when the address is not in the database. */
+  lookup(canonicalIp: string): unknown;
+}
+
+function fail(file: string, problem: string, cause?: unknown): GeoDataError {
+  return new GeoDataError('GEO_DB_INVALID', `${file} is not a usable MaxMind DB (MMDB) file: ${problem}`, {
+    details: { file },
+    cause,
+  });
+}
+
+/** Read, hash and open an MMDB file. `verify` walks the whole tree and data section first (default true). */
+export function openMmdbFile(file: string, options: { verify?: boolean } = {}): MmdbDatabase {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (error as Error).message;
+    throw new GeoDataError('GEO_DB_UNREADABLE', `cannot read GeoIP database ${file}: ${reason}`, { details: { file }, cause: error });
+  }
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
+    try {
+      bytes = gunzipSync(bytes);
+    } catch (error) {
+      throw fail(file, `gzip data is damaged (${(error as Error).message})`, error);
+    }
+  }
+  return openMmdbBuffer(bytes, file, sha256, options);
+}
+
+/** Open an MMDB held in memory; `file` and `sha256` are what provenance will name. */
+export function openMmdbBuffer(bytes: Buffer, file: string, sha256: string, options: { verify?: boolean } = {}): MmdbDatabase {
+  let reader: Reader<Record<string, unknown>>;
+  try {
+    reader = new Reader(bytes);
+  } catch (error) {
+    throw fail(file, `cannot read its metadata (${(error as Error).message})`, error);
+  }
+  const metadata = reader.metadata;
+  if (metadata.binaryFormatMajorVersion !== 2) throw fail(file, `binary format version ${String(metadata.binaryFormatMajorVersion)} (expected 2)`);
+  if (typeof metadata.databaseType !== 'string' || metadata.databaseType === '') throw fail(file, 'metadata has no database_type');
+  if (metadata.ipVersion !== 4 && metadata.ipVersion !== 6) throw fail(file, `metadata ip_version is ${String(metadata.ipVersion)} (expected 4 or 6)`);
+  if (!Number.isSafeInteger(metadata.nodeCount) || metadata.nodeCount <= 0) throw fail(file, `metadata node_count is ${String(metadata.nodeCount)}`);
+  const buildEpochMs = metadata.buildEpoch.getTime();
+  if (!Number.isFinite(buildEpochMs) || buildEpochMs < 0 || buildEpochMs > Date.UTC(2200, 0, 1)) {
+    throw fail(file, 'metadata build_epoch is not a plausible date');
+  }
+  if (options.verify ?? true) {
+    const problem = verifyMmdb(bytes, metadata.nodeCount, metadata.recordSize, metadata.ipVersion);
+    if (problem !== null) throw fail(file, problem);
+  }
+  const description = typeof metadata.description === 'object' && metadata.description !== null
+    ? ((metadata.description as unknown as Record<string, string>).en ?? null)
+    : null;
+  const info: GeoDatabaseInfo = { file, sha256, databaseType: metadata.databaseType, buildEpochMs };
+  const ipVersion = metadata.ipVersion;
+  return {
+    info,
+    kind: mmdbKindOf(metadata.databaseType),
+    description,
+    ipVersion,
+    lookup(canonicalIp: string): unknown {
+      // An IPv4-only tree cannot hold IPv6 addresses: not found rather than an exception.
+      if (ipVersion === 4 && canonicalIp.includes(':')) return null;
+      try {
+        return reader.get(canonicalIp);
+      } catch (error) {
+        throw new GeoDataError('GEO_DB_CORRUPT', `GeoIP database ${file} is damaged: looking up ${canonicalIp} failed (${(error as Error).message})`, {
+          details: { file, ip: canonicalIp },
+          cause: error,
+        });
+      }
+    },
+  };
+}
