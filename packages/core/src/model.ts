@@ -162,6 +162,14 @@ export interface Download {
   readonly bytes: number;
   readonly requests: readonly RequestEvent[];
   readonly attribution: Attribution | null;
+  /** 1-based position in the report's downloads (chronological); timeline events refer to it. */
+  readonly number: number;
+  /** The matched request path this download obtained (differs from the target with --match prefix/glob). */
+  readonly path: string;
+  /** The file size completeness was measured against, or null when unknown. */
+  readonly sizeBytes: number | null;
+  /** The evidence for `rule` in one plain sentence ("a 200 response sent 1,048,576 bytes, reaching..."). */
+  readonly ruleDetail: string;
 }
 
 /** What a timeline entry is, for the target. */
@@ -182,6 +190,8 @@ export interface TimelineEvent {
   readonly description: string;
   readonly request: RequestEvent;
   readonly attribution: Attribution | null;
+  /** The `number` of the download this request is part of, or null for events that are not downloads. */
+  readonly downloadNumber: number | null;
 }
 
 /** Totals over the downloads of one target. */
@@ -210,6 +220,22 @@ export interface DownloadsReport {
   readonly summary: DownloadSummary;
   readonly downloads: readonly Download[];
   readonly nearMisses: readonly NearMiss[];
+  /** How TARGET was matched, and the distinct request paths it matched. */
+  readonly match: 'exact' | 'prefix' | 'glob';
+  readonly caseInsensitive: boolean;
+  readonly matchedPaths: readonly MatchedPath[];
+  /** The merge window used, in ms. */
+  readonly windowMs: number;
+  /** All requests for the matched paths (successes and other events). */
+  readonly requestCount: number;
+}
+
+/** One request path that TARGET matched, with its own size (sizes differ per file under --match prefix/glob). */
+export interface MatchedPath {
+  readonly path: string;
+  readonly sizeBytes: number | null;
+  readonly sizeRule: 'given' | 'largest-200' | 'object-size' | 'unknown';
+  readonly requests: number;
 }
 
 /** When the target was exposed, and when the hole was closed. */
@@ -239,4 +265,55 @@ export interface TimelineReport {
   readonly events: readonly TimelineEvent[];
   /** Requests for the target after the fix (who came back and was refused). */
   readonly refusedAfterFix: readonly RequestEvent[];
+  /** The downloads the narrative counts (the same answer as `findDownloads`). */
+  readonly downloads: DownloadsReport;
+}
+
+/** A client whose user agent names a known crawler, checked against the crawler operator's ASN. */
+export interface CrawlerCheck {
+  /** Crawler name ("Googlebot"). */
+  readonly name: string;
+  readonly operator: string;
+  readonly operatorAsns: readonly number[];
+  /** The client's ASN from attribution, or null when unknown. */
+  readonly observedAsn: number | null;
+  /** verified: the ASN is the operator's; mismatch: another network (likely an impersonator); unknown: no ASN data. */
+  readonly verdict: 'verified' | 'mismatch' | 'unknown';
+  /** The verdict in one sentence, with its caveat. */
+  readonly explanation: string;
+  /** Where the operator's ASN comes from. */
+  readonly reference: string;
+}
+
+/** One user agent a client used. */
+export interface ActorUserAgent {
+  readonly userAgent: string | null;
+  readonly requests: number;
+  readonly firstSeenMs: number;
+  readonly lastSeenMs: number;
+  readonly crawler: CrawlerCheck | null;
+}
+
+/** The answer to `logwitness actor IP`: everything one client address did. */
+export interface ActorReport {
+  /** The address as stored in the case (as given when not seen). */
+  readonly ip: string;
+  readonly attribution: Attribution | null;
+  readonly requests: number;
+  readonly bytes: number;
+  readonly firstSeenMs: number | null;
+  readonly lastSeenMs: number | null;
+  readonly userAgents: readonly ActorUserAgent[];
+  readonly statuses: readonly { readonly status: number | null; readonly requests: number }[];
+  /** The most requested paths, most first. */
+  readonly topPaths: readonly { readonly path: string | null; readonly requests: number; readonly bytes: number }[];
+  /** Requests per UTC clock hour, for the hours with any. */
+  readonly hourly: readonly { readonly hourStartMs: number; readonly requests: number }[];
+  /** Requests per hour of the day (0-23) in the display zone. */
+  readonly hourOfDay: readonly number[];
+  /** The first requests, oldest first (at most the event limit). */
+  readonly events: readonly RequestEvent[];
+  readonly eventsTruncated: boolean;
+  /** One sentence summarising the client. */
+  readonly narrative: string;
 }

@@ -1,0 +1,200 @@
+/**
+ * The narrow, read-only query interface the analysis uses. Analysis never sees
+ * better-sqlite3: it asks for paths and requests through {@link RequestQueries}, and every
+ * query here is answered from an index (the unique index on `paths.path`, and
+ * `requests_by_path_time` / `requests_by_client_time` / `requests_by_time`), never from a
+ * scan of `requests`. test/analysis/query-plan.test.ts checks that with EXPLAIN QUERY PLAN.
+ */
+import type Database from 'better-sqlite3';
+import type { RequestEvent } from '../model';
+import type { CaseStore } from './case-store';
+
+/** One distinct normalised path in the case. */
+export interface PathRow {
+  readonly pathId: number;
+  readonly path: string;
+}
+
+/** Request counts for one path. */
+export interface PathCounts {
+  readonly requests: number;
+  /** GET (non-HEAD) 200/206 responses with a body: the DESIGN §4 "successful content". */
+  readonly successes: number;
+}
+
+/** Aggregates over one client address (for `actor`). */
+export interface ClientSummaryRow {
+  readonly requests: number;
+  readonly firstMs: number | null;
+  readonly lastMs: number | null;
+  readonly bytes: number;
+}
+
+export interface AgentCountRow {
+  readonly userAgent: string | null;
+  readonly requests: number;
+  readonly firstMs: number;
+  readonly lastMs: number;
+}
+
+export interface StatusCountRow {
+  readonly status: number | null;
+  readonly requests: number;
+}
+
+export interface PathCountRow {
+  readonly path: string | null;
+  readonly requests: number;
+  readonly bytes: number;
+}
+
+export interface HourCountRow {
+  /** Start of the UTC hour, epoch ms. */
+  readonly hourStartMs: number;
+  readonly requests: number;
+}
+
+const HOUR_MS = 3_600_000;
+
+const EVENT_COLUMNS = `r.id AS requestId, r.time_ms AS timeMs, r.utc_offset_min AS utcOffsetMin, ci.ip AS clientIp,
+  ri.ip AS remoteIp, r.method AS method, p.path AS path, COALESCE(r.target, p.path) AS target, r.status AS status,
+  r.bytes AS bytes, rf.referrer AS referrer, a.agent AS userAgent, r.range_header AS rangeHeader,
+  r.content_range AS contentRange, r.range_start AS rangeStart, r.range_end AS rangeEnd, r.object_size AS objectSize,
+  s.path AS sourceFile, s.sha256 AS sourceSha256, r.line AS sourceLine`;
+
+const EVENT_JOINS = `FROM requests r
+  JOIN sources s ON s.id = r.source_id
+  JOIN ips ci ON ci.id = r.client_ip_id
+  LEFT JOIN ips ri ON ri.id = r.remote_ip_id
+  LEFT JOIN paths p ON p.id = r.path_id
+  LEFT JOIN referrers rf ON rf.id = r.referrer_id
+  LEFT JOIN agents a ON a.id = r.agent_id`;
+
+/** The SQL condition for "successful content" (DESIGN §4), shared by every count here. */
+const SUCCESS_SQL = `(r.status IN (200, 206) AND r.bytes > 0 AND COALESCE(r.method, '') <> 'HEAD')`;
+
+interface EventRow extends Omit<RequestEvent, 'source'> {
+  readonly sourceFile: string;
+  readonly sourceSha256: string;
+  readonly sourceLine: number;
+}
+
+function toEvent(row: EventRow): RequestEvent {
+  const { sourceFile, sourceSha256, sourceLine, ...rest } = row;
+  return { ...rest, source: { file: sourceFile, sha256: sourceSha256, line: sourceLine } };
+}
+
+/** The upper bound of a prefix range over a BINARY-collated index: the prefix with its last code unit incremented. */
+function prefixUpperBound(prefix: string): string {
+  const last = prefix.charCodeAt(prefix.length - 1);
+  return prefix.slice(0, -1) + String.fromCharCode(last + 1);
+}
+
+/** The SQL text of every statement, so the query-plan test can EXPLAIN exactly what runs. */
+export const REQUEST_QUERY_SQL = {
+  pathByText: 'SELECT id AS pathId, path FROM paths WHERE path = ?',
+  pathsInRange: 'SELECT id AS pathId, path FROM paths WHERE path >= ? AND path < ? ORDER BY path LIMIT ?',
+  allPaths: 'SELECT id AS pathId, path FROM paths',
+  requestsForPath: `SELECT ${EVENT_COLUMNS} ${EVENT_JOINS} WHERE r.path_id = ? ORDER BY r.time_ms, r.id`,
+  countsForPath: `SELECT count(*) AS requests, COALESCE(sum(${SUCCESS_SQL}), 0) AS successes FROM requests r WHERE r.path_id = ?`,
+  ipId: 'SELECT id FROM ips WHERE ip = ?',
+  requestsForClient: `SELECT ${EVENT_COLUMNS} ${EVENT_JOINS}
+    WHERE r.client_ip_id = ? AND r.time_ms >= ? AND r.time_ms < ? ORDER BY r.time_ms, r.id LIMIT ?`,
+  clientSummary: `SELECT count(*) AS requests, min(r.time_ms) AS firstMs, max(r.time_ms) AS lastMs,
+    COALESCE(sum(r.bytes), 0) AS bytes FROM requests r WHERE r.client_ip_id = ?`,
+  clientAgents: `SELECT a.agent AS userAgent, count(*) AS requests, min(r.time_ms) AS firstMs, max(r.time_ms) AS lastMs
+    FROM requests r LEFT JOIN agents a ON a.id = r.agent_id WHERE r.client_ip_id = ?
+    GROUP BY r.agent_id ORDER BY requests DESC, firstMs`,
+  clientStatuses: `SELECT r.status AS status, count(*) AS requests FROM requests r WHERE r.client_ip_id = ?
+    GROUP BY r.status ORDER BY r.status`,
+  clientPaths: `SELECT p.path AS path, count(*) AS requests, COALESCE(sum(r.bytes), 0) AS bytes
+    FROM requests r LEFT JOIN paths p ON p.id = r.path_id WHERE r.client_ip_id = ?
+    GROUP BY r.path_id ORDER BY requests DESC, p.path LIMIT ?`,
+  clientHours: `SELECT (r.time_ms / ${HOUR_MS}) * ${HOUR_MS} AS hourStartMs, count(*) AS requests
+    FROM requests r WHERE r.client_ip_id = ? GROUP BY hourStartMs ORDER BY hourStartMs`,
+} as const;
+
+/** Read-only, index-backed queries over one open case. */
+export class RequestQueries {
+  private readonly db: Database.Database;
+  private readonly statements = new Map<string, Database.Statement>();
+
+  constructor(store: CaseStore) {
+    this.db = store.db;
+  }
+
+  private statement(key: keyof typeof REQUEST_QUERY_SQL): Database.Statement {
+    let statement = this.statements.get(key);
+    if (statement === undefined) {
+      statement = this.db.prepare(REQUEST_QUERY_SQL[key]);
+      this.statements.set(key, statement);
+    }
+    return statement;
+  }
+
+  /** The path row for exactly this normalised path, or null when no request had it. */
+  findPath(path: string): PathRow | null {
+    return (this.statement('pathByText').get(path) as PathRow | undefined) ?? null;
+  }
+
+  /** Paths starting with `prefix` (case-sensitive), in path order, at most `limit` of them. */
+  findPathsWithPrefix(prefix: string, limit: number): PathRow[] {
+    if (prefix === '') return this.statement('pathsInRange').all('', '\u{10ffff}', limit) as PathRow[];
+    return this.statement('pathsInRange').all(prefix, prefixUpperBound(prefix), limit) as PathRow[];
+  }
+
+  /**
+   * Every distinct path, one at a time, for matches no index can answer (case-insensitive).
+   * This reads the paths table (one row per distinct path), not the requests.
+   */
+  *iteratePaths(): IterableIterator<PathRow> {
+    yield* this.statement('allPaths').iterate() as IterableIterator<PathRow>;
+  }
+
+  /** Every request for one path, oldest first. */
+  requestsForPath(pathId: number): RequestEvent[] {
+    return (this.statement('requestsForPath').all(pathId) as EventRow[]).map(toEvent);
+  }
+
+  countsForPath(pathId: number): PathCounts {
+    return this.statement('countsForPath').get(pathId) as PathCounts;
+  }
+
+  /** The interned id of a client address, or null when the case never saw it. */
+  findClientId(ip: string): number | null {
+    const row = this.statement('ipId').get(ip) as { id: number } | undefined;
+    return row?.id ?? null;
+  }
+
+  /** One client's requests in [fromMs, toMs), oldest first, at most `limit`. */
+  requestsForClient(clientId: number, fromMs: number, toMs: number, limit: number): RequestEvent[] {
+    return (this.statement('requestsForClient').all(clientId, fromMs, toMs, limit) as EventRow[]).map(toEvent);
+  }
+
+  clientSummary(clientId: number): ClientSummaryRow {
+    return this.statement('clientSummary').get(clientId) as ClientSummaryRow;
+  }
+
+  clientAgents(clientId: number): AgentCountRow[] {
+    return this.statement('clientAgents').all(clientId) as AgentCountRow[];
+  }
+
+  clientStatuses(clientId: number): StatusCountRow[] {
+    return this.statement('clientStatuses').all(clientId) as StatusCountRow[];
+  }
+
+  clientPaths(clientId: number, limit: number): PathCountRow[] {
+    return this.statement('clientPaths').all(clientId, limit) as PathCountRow[];
+  }
+
+  clientHours(clientId: number): HourCountRow[] {
+    return this.statement('clientHours').all(clientId) as HourCountRow[];
+  }
+
+  /** EXPLAIN QUERY PLAN details of one statement (for tests and `--explain` style diagnostics). */
+  explain(key: keyof typeof REQUEST_QUERY_SQL): string[] {
+    const sql = REQUEST_QUERY_SQL[key];
+    const parameters = (sql.match(/\?/g) ?? []).map(() => 1);
+    return (this.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...parameters) as { detail: string }[]).map((row) => row.detail);
+  }
+}
