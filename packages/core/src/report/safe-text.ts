@@ -47,3 +47,13 @@ const HTML_ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (char) => HTML_ESCAPES[char]!);
 }
+
+/**
+ * Escape text for Markdown (summary.md, methodology.md, limitations.md): control characters as
+ * for the terminal, and every character Markdown or inline HTML could act on backslash-escaped,
+ * so a logged value cannot become a link, an image, emphasis, a table cell or markup. Values are
+ * always placed inline (never at the start of a line), so list and heading markers need no escape.
+ */
+export function escapeMarkdown(text: string): string {
+  return escapeForTerminal(text).replace(/[\\`*_{}\[\]<>|~&]/g, (char) => (char === '\\' ? char : `\\${char}`));
+}
