@@ -4,10 +4,13 @@
  */
 import { InputError, isUserError, TOOL_VERSION, checkTimeZone } from '@logwitness/core';
 import yargs, { type Argv, type CommandModule } from 'yargs';
+import * as actor from './commands/actor';
+import * as downloads from './commands/downloads';
 import * as formats from './commands/formats';
 import * as ingest from './commands/ingest';
 import * as sources from './commands/sources';
 import * as sql from './commands/sql';
+import * as timeline from './commands/timeline';
 import type { GlobalArgs } from './render/global-options';
 import { writeErr } from './render/output';
 import { toStdinSentinel } from './render/stdin-argument';
@@ -19,7 +22,7 @@ interface CommandFile {
   handler(args: any): number | Promise<number>;
 }
 
-const COMMANDS: readonly CommandFile[] = [ingest, sources, sql, formats];
+const COMMANDS: readonly CommandFile[] = [ingest, sources, downloads, timeline, actor, sql, formats];
 
 function buildParser(argv: readonly string[], setExitCode: (code: number) => void): Argv<GlobalArgs> {
   const parser = yargs(toStdinSentinel(argv))

@@ -74,8 +74,8 @@ export function buildNarrative(
     return `No request for ${report.target} was found in this case.`;
   }
   if (report.downloads.length === 0) {
-    const requests = report.requestCount === 1 ? 'the only request for it' : `none of the ${plural(report.requestCount, 'request')} for it`;
-    return `No downloads of ${report.target}: ${requests} received content.`;
+    const outcome = report.requestCount === 1 ? 'the only request for it received no content' : `none of the ${plural(report.requestCount, 'request')} for it received content`;
+    return `No downloads of ${report.target}: ${outcome}.`;
   }
   return `${downloadsClause(report, zone)}${closureClause(exposure, refusedAfterFix, zone)}.`;
 }
