@@ -178,6 +178,17 @@ async function ingestOne(
     };
     const handleBatch = (batch: LineBatch): void => {
       writer.addRawBlock(sourceId, batch.firstLine, batch.lines.length, deflateRawSync(batch.rawBytes, { level: 1 }));
+      // The byte length of a rejected line, found lazily in the batch's raw bytes (the decoded
+      // text is longer when invalid UTF-8 became U+FFFD).
+      let cursorLine = 0;
+      let cursorOffset = 0;
+      const rawLengthOf = (index: number): number => {
+        for (; cursorLine < index; cursorLine++) cursorOffset = batch.rawBytes.indexOf(10, cursorOffset) + 1;
+        const newline = batch.rawBytes.indexOf(10, cursorOffset);
+        let end = newline === -1 ? batch.rawBytes.length : newline;
+        if (end > cursorOffset && batch.rawBytes[end - 1] === 13) end--;
+        return end - cursorOffset;
+      };
       for (let i = 0; i < batch.lines.length; i++) {
         const lineNumber = batch.firstLine + i;
         const text = batch.lines[i]!;
@@ -185,6 +196,11 @@ async function ingestOne(
         if (batch.overlongBytes !== null) {
           counts.rejected++;
           writer.addReject(sourceId, lineNumber, `line is ${batch.overlongBytes} bytes, over the ${MAX_LINE_BYTES}-byte limit (first ${KEPT_OVERLONG_BYTES} bytes kept)`, text, batch.overlongBytes);
+          continue;
+        }
+        if (batch.cutShort === true) {
+          counts.rejected++;
+          writer.addReject(sourceId, lineNumber, 'line cut short: the input is damaged here (its fields cannot be trusted)', text.slice(0, MAX_REJECT_TEXT), batch.rawBytes.length);
           continue;
         }
         if (parser === null || text.trim() === '') {
@@ -196,7 +212,7 @@ async function ingestOne(
           counts.blank++;
         } else if (result.kind === 'reject') {
           counts.rejected++;
-          writer.addReject(sourceId, lineNumber, result.reason, text.slice(0, MAX_REJECT_TEXT), Buffer.byteLength(text));
+          writer.addReject(sourceId, lineNumber, result.reason, text.slice(0, MAX_REJECT_TEXT), rawLengthOf(i));
         } else {
           counts.parsed++;
           storeRecord(lineNumber, result.record);

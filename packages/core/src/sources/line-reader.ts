@@ -11,7 +11,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 import { Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
+import { createGunzip, type Gunzip } from 'node:zlib';
 
 export const MAX_LINE_BYTES = 1024 * 1024;
 export const KEPT_OVERLONG_BYTES = 64 * 1024;
@@ -26,6 +26,12 @@ export interface LineBatch {
   readonly rawBytes: Buffer;
   /** For a batch holding one over-long line: its full length in bytes. */
   readonly overlongBytes: number | null;
+  /**
+   * True for a batch holding the last, unterminated line read before the input turned out
+   * to be damaged (truncated or corrupt .gz, read error): the line is cut short, so its
+   * fields (a byte count, say) cannot be trusted.
+   */
+  readonly cutShort?: boolean;
 }
 
 export interface ReadTotals {
@@ -90,13 +96,14 @@ async function* batchesOf(content: AsyncIterable<Buffer>, contentHash: Hash | nu
   let carryBytes = 0;
   let overlongBytes = 0; // > 0 while inside a line past MAX_LINE_BYTES
 
-  function* flushCarry(): Generator<LineBatch> {
+  function* flushCarry(cutShort = false): Generator<LineBatch> {
     if (carryBytes === 0 && overlongBytes === 0) return;
     const raw = Buffer.concat(carry);
     let text = raw.toString('utf8');
     if (text.endsWith('\n')) text = text.slice(0, -1);
     if (text.endsWith('\r')) text = text.slice(0, -1);
-    yield { firstLine: lineNumber++, lines: [text], rawBytes: raw, overlongBytes: overlongBytes > 0 ? overlongBytes : null };
+    const batch: LineBatch = { firstLine: lineNumber++, lines: [text], rawBytes: raw, overlongBytes: overlongBytes > 0 ? overlongBytes : null };
+    yield cutShort ? { ...batch, cutShort } : batch;
     carry = [];
     carryBytes = 0;
     overlongBytes = 0;
@@ -123,30 +130,115 @@ async function* batchesOf(content: AsyncIterable<Buffer>, contentHash: Hash | nu
     carryBytes += part.length;
   }
 
-  for await (const chunk of content) {
-    contentHash?.update(chunk);
-    let start = 0;
-    if (carryBytes > 0 || overlongBytes > 0) {
-      const newline = chunk.indexOf(10);
-      if (newline === -1) {
-        keep(chunk);
-        continue;
+  try {
+    for await (const chunk of content) {
+      contentHash?.update(chunk);
+      let start = 0;
+      if (carryBytes > 0 || overlongBytes > 0) {
+        const newline = chunk.indexOf(10);
+        if (newline === -1) {
+          keep(chunk);
+          continue;
+        }
+        keep(chunk.subarray(0, newline + 1));
+        yield* flushCarry();
+        start = newline + 1;
       }
-      keep(chunk.subarray(0, newline + 1));
-      yield* flushCarry();
-      start = newline + 1;
+      const lastNewline = chunk.lastIndexOf(10);
+      if (lastNewline >= start) {
+        const block = chunk.subarray(start, lastNewline + 1);
+        const lines = splitBlock(block);
+        yield { firstLine: lineNumber, lines, rawBytes: block, overlongBytes: null };
+        lineNumber += lines.length;
+        start = lastNewline + 1;
+      }
+      if (start < chunk.length) keep(chunk.subarray(start));
     }
-    const lastNewline = chunk.lastIndexOf(10);
-    if (lastNewline >= start) {
-      const block = chunk.subarray(start, lastNewline + 1);
-      const lines = splitBlock(block);
-      yield { firstLine: lineNumber, lines, rawBytes: block, overlongBytes: null };
-      lineNumber += lines.length;
-      start = lastNewline + 1;
-    }
-    if (start < chunk.length) keep(chunk.subarray(start));
+  } catch (error) {
+    // The input is damaged: the partial line read so far is kept and accounted for.
+    yield* flushCarry(true);
+    throw error;
   }
   yield* flushCarry();
+}
+
+/** Above this many decompressed bytes waiting to be read, the compressed input is paused. */
+const MAX_QUEUED_BYTES = 8 * CHUNK_BYTES;
+
+/**
+ * Decompress `source` through `gunzip`, yielding every chunk gunzip produced before it failed
+ * and then its error. (Piping and async iteration drop the chunks still buffered in a stream
+ * that errors: for a .gz whose CRC is wrong, that would lose megabytes of readable lines.)
+ * gunzip's output flows freely into a queue; memory stays bounded by pausing `source`, the
+ * compressed input, which is written to gunzip here rather than piped so nothing resumes it
+ * behind our back. Listeners are attached now, before `source` starts flowing.
+ */
+function gunzipKeepingOutput(source: Readable, gunzip: Gunzip): AsyncGenerator<Buffer, void, undefined> {
+  const queue: Buffer[] = [];
+  let queuedBytes = 0;
+  let failure: Error | null = null;
+  let ended = false;
+  let needDrain = false;
+  let wake: (() => void) | null = null;
+  const notify = (): void => {
+    const resolve = wake;
+    wake = null;
+    resolve?.();
+  };
+  const maybeResume = (): void => {
+    if (!needDrain && queuedBytes < MAX_QUEUED_BYTES / 4 && source.isPaused()) source.resume();
+  };
+  source.on('data', (chunk: Buffer) => {
+    if (!gunzip.write(chunk)) {
+      needDrain = true;
+      source.pause();
+    }
+  });
+  source.on('end', () => gunzip.end());
+  source.on('error', (error: Error) => gunzip.destroy(error));
+  gunzip.on('drain', () => {
+    needDrain = false;
+    maybeResume();
+  });
+  gunzip.on('data', (chunk: Buffer) => {
+    queue.push(chunk);
+    queuedBytes += chunk.length;
+    if (queuedBytes > MAX_QUEUED_BYTES) source.pause();
+    notify();
+  });
+  gunzip.on('end', () => {
+    ended = true;
+    notify();
+  });
+  gunzip.on('error', (error: Error) => {
+    failure ??= error;
+    notify();
+  });
+  gunzip.on('close', () => {
+    ended = true;
+    notify();
+  });
+  async function* drain(): AsyncGenerator<Buffer, void, undefined> {
+    try {
+      for (;;) {
+        const chunk = queue.shift();
+        if (chunk !== undefined) {
+          queuedBytes -= chunk.length;
+          maybeResume();
+          yield chunk;
+          continue;
+        }
+        if (failure !== null) throw failure;
+        if (ended) return;
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+        });
+      }
+    } finally {
+      gunzip.destroy();
+    }
+  }
+  return drain();
 }
 
 /** Open a file (or stdin, for path "-") for reading as line batches. */
@@ -169,16 +261,11 @@ export async function openInput(path: string): Promise<OpenedInput> {
     rawHash.update(chunk);
     sizeBytes += chunk.length;
   });
-  let content: Readable = source;
-  if (gzip) {
-    const gunzip = createGunzip({ chunkSize: CHUNK_BYTES });
-    source.on('error', (readError) => gunzip.destroy(readError));
-    content = source.pipe(gunzip);
-  }
+  const content: AsyncIterable<Buffer> = gzip ? gunzipKeepingOutput(source, createGunzip({ chunkSize: CHUNK_BYTES })) : source;
 
   async function* guarded(): AsyncGenerator<LineBatch, void, undefined> {
     try {
-      yield* batchesOf(content as AsyncIterable<Buffer>, gzip ? contentHash : null);
+      yield* batchesOf(content, gzip ? contentHash : null);
     } catch (readError) {
       // A truncated or corrupt .gz: what was readable has been yielded; report the damage.
       error = gzip
