@@ -8,7 +8,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { GeoDataError } from '../errors';
 import type { Attribution, AttributionSource, GeoDatabaseInfo } from '../model';
-import { embeddedDatabasePaths } from './embedded-defaults';
+import { embeddedDatabases } from './embedded-defaults';
 import { parseIp } from './ip-address';
 import { loadKnownNetworks, type KnownNetworks } from './known-networks';
 import { openMmdbFile, type MmdbDatabase } from './mmdb-database';
@@ -220,8 +220,9 @@ class DatabaseAttributor implements Attributor {
 /** Open the databases and known networks to attribute with. Throws GeoDataError naming the file for bad or corrupt databases. */
 export function openAttributor(options: GeoOptions): Attributor {
   const given = options.geoDbPaths ?? [];
-  const files = given.length > 0 ? expandDatabasePaths(given).map((file) => resolve(file)) : embeddedDatabasePaths();
-  const databases = files.map((file) => openMmdbFile(file));
+  const databases = given.length > 0
+    ? expandDatabasePaths(given).map((file) => openMmdbFile(resolve(file)))
+    : embeddedDatabases().map((database) => openMmdbFile(database.path, { expectedSha256: database.sha256 }));
   const networks = options.networksPath ? loadKnownNetworks(resolve(options.networksPath)) : null;
   return new DatabaseAttributor(groupIntoSeries(databases), networks);
 }

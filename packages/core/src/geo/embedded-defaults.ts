@@ -4,12 +4,19 @@
  */
 import { existsSync } from 'node:fs';
 
-interface GeoDataPackage {
-  readonly databases: readonly string[];
+/** One embedded database, as listed by geo-data's manifest. */
+export interface EmbeddedDatabase {
+  readonly path: string;
+  /** sha256 of the MMDB content (after gunzip), pinned when it was built. */
+  readonly sha256: string;
 }
 
-/** Absolute paths of the embedded default databases that are present. */
-export function embeddedDatabasePaths(): readonly string[] {
+interface GeoDataPackage {
+  readonly databases: readonly EmbeddedDatabase[];
+}
+
+/** The embedded default databases that are present. */
+export function embeddedDatabases(): readonly EmbeddedDatabase[] {
   let pkg: GeoDataPackage;
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -17,5 +24,5 @@ export function embeddedDatabasePaths(): readonly string[] {
   } catch {
     return [];
   }
-  return (pkg.databases ?? []).filter((path) => existsSync(path));
+  return (pkg.databases ?? []).filter((database) => typeof database === 'object' && existsSync(database.path));
 }

@@ -30,8 +30,15 @@ function fail(file: string, problem: string, cause?: unknown): GeoDataError {
   });
 }
 
-/** Read, hash and open an MMDB file. `verify` walks the whole tree and data section first (default true). */
-export function openMmdbFile(file: string, options: { verify?: boolean } = {}): MmdbDatabase {
+/** Read, hash and open an MMDB file (plain or gzipped). */
+export interface OpenMmdbOptions {
+  /** Walk the whole tree and data section before use (default: true unless expectedSha256 is given). */
+  readonly verify?: boolean;
+  /** Refuse the file unless its MMDB content has this sha256 (embedded databases). */
+  readonly expectedSha256?: string;
+}
+
+export function openMmdbFile(file: string, options: OpenMmdbOptions = {}): MmdbDatabase {
   let bytes: Buffer;
   try {
     bytes = readFileSync(file);
@@ -39,7 +46,6 @@ export function openMmdbFile(file: string, options: { verify?: boolean } = {}): 
     const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (error as Error).message;
     throw new GeoDataError('GEO_DB_UNREADABLE', `cannot read GeoIP database ${file}: ${reason}`, { details: { file }, cause: error });
   }
-  const sha256 = createHash('sha256').update(bytes).digest('hex');
   if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
     try {
       bytes = gunzipSync(bytes);
@@ -47,7 +53,13 @@ export function openMmdbFile(file: string, options: { verify?: boolean } = {}): 
       throw fail(file, `gzip data is damaged (${(error as Error).message})`, error);
     }
   }
-  return openMmdbBuffer(bytes, file, sha256, options);
+  // The hash is of the MMDB itself (after gunzip), so it matches the database as published.
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  if (options.expectedSha256 !== undefined && options.expectedSha256 !== sha256) {
+    throw fail(file, `its sha256 is ${sha256}, not the ${options.expectedSha256} recorded for it: the file was changed or damaged`);
+  }
+  // A database whose hash was pinned when it was built and verified need not be walked again.
+  return openMmdbBuffer(bytes, file, sha256, { verify: options.verify ?? options.expectedSha256 === undefined });
 }
 
 /** Open an MMDB held in memory; `file` and `sha256` are what provenance will name. */

@@ -85,6 +85,18 @@ function assign<K extends AttributionFieldName>(fields: AttributionFields, key: 
   if (value !== undefined && fields[key] === undefined) fields[key] = value;
 }
 
+const regionNames = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'none' });
+
+/** English name of an ISO 3166-1 alpha-2 code, or undefined for codes that are not regions. */
+function countryNameOf(code: string): string | undefined {
+  if (!/^[A-Z]{2}$/.test(code) || code === 'ZZ') return undefined;
+  try {
+    return regionNames.of(code) ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Normalise one record from a database of this kind. */
 export function normaliseRecord(record: unknown, kind: MmdbKind): AttributionFields {
   const fields: AttributionFields = {};
@@ -123,6 +135,9 @@ export function normaliseRecord(record: unknown, kind: MmdbKind): AttributionFie
   if (typeof top.city === 'string') assign(fields, 'city', stringAt(top, 'city'));
   assign(fields, 'latitude', numberAt(top, 'latitude'));
   assign(fields, 'longitude', numberAt(top, 'longitude'));
+
+  // Country-only layouts (ip-location-db) give the ISO code alone: name it in English.
+  if (fields.countryCode !== undefined && fields.countryName === undefined) assign(fields, 'countryName', countryNameOf(fields.countryCode));
 
   for (const [field, key] of ANONYMOUS_FLAGS) {
     const value = booleanAt(top, key) ?? booleanAt(traits, key);
