@@ -24,7 +24,7 @@ import { parseClfTime } from './clf-time';
 import { dashToNull, EMPTY_RECORD, reject, SKIP, splitHostPort, splitRequestLine, type LineParser, type LineResult, type LogFormat } from './log-format';
 
 const CLIENT_AND_DATE = /(?:^|\s)(\S+:\d+) \[(\d{2}\/[A-Za-z]{3}\/\d{4}:\d{2}:\d{2}:\d{2}(?:\.\d+)?)\] (.*)$/;
-const HTTP_REST = /^(\S+) (\S+) (-?\d+)\/(-?\d+)\/(-?\d+)\/(-?\d+)\/(\+?-?\d+) (-?\d+) (\+?\d+) (\S+) (\S+) (\S+) (\S+) (\S+)(?: \{([^}]*)\})?(?: \{([^}]*)\})?(?: "(.*)"?)?$/;
+const HTTP_REST = /^(\S+) (\S+) (-?\d+)\/(-?\d+)\/(-?\d+)\/(-?\d+)\/(\+?-?\d+) (-?\d+) (\+?\d+) (\S+) (\S+) (\S+) (\S+) (\S+)(?: \{([^}]*)\})?(?: \{([^}]*)\})?(?: "(.*?)"?)?$/;
 const TCP_REST = /^(\S+) (\S+) (-?\d+)\/(-?\d+)\/(\+?-?\d+) (\+?\d+) (\S+) (\S+) (\S+)$/;
 const SYSLOG_PREFIX = /^(?:<\d+>\d?\s*)?(?:[A-Z][a-z]{2} [ \d]\d \d{2}:\d{2}:\d{2}|\d{4}-\d{2}-\d{2}T\S+) \S+ (\S+?)(?:\[\d+\])?: /;
 

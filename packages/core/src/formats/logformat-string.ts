@@ -44,7 +44,7 @@ interface FieldSpec {
 type Token = { readonly literal: string } | { readonly field: FieldSpec };
 
 const TEXT = '.*?';
-const NUMBER = '-|\\d+';
+const NUMBER = '-|-?\\d+';
 const DECIMAL = '-|\\d+(?:\\.\\d+)?';
 const ADDRESS = '\\S+?';
 
@@ -149,8 +149,7 @@ const REQUEST_HEADER_ROLES: Readonly<Record<string, FieldRole>> = {
   referer: 'referrer', 'user-agent': 'userAgent', range: 'rangeHeader', 'x-forwarded-for': 'forwardedFor', host: 'vhost',
 };
 
-function apacheField(directive: string, param: string | null, format: string, at: number): FieldSpec {
-  const label = param === null ? `%${directive}` : `%{${param}}${directive}`;
+function apacheField(directive: string, param: string | null, format: string, at: number, label: string): FieldSpec {
   switch (directive) {
     case 'h': case 'a': return field('remoteIp', label, ADDRESS);
     case 'l': return field('ident', label, ADDRESS);
@@ -245,7 +244,7 @@ function tokenizeApache(format: string): Token[] {
     }
     if (literal !== '') tokens.push({ literal });
     literal = '';
-    tokens.push({ field: apacheField(directive, param, format, start) });
+    tokens.push({ field: apacheField(directive, param, format, start, format.slice(start, i + 1)) });
   }
   if (literal !== '') tokens.push({ literal });
   return tokens;
