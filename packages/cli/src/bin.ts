@@ -8,9 +8,11 @@ import * as actor from './commands/actor';
 import * as downloads from './commands/downloads';
 import * as formats from './commands/formats';
 import * as ingest from './commands/ingest';
+import * as pack from './commands/pack';
 import * as sources from './commands/sources';
 import * as sql from './commands/sql';
 import * as timeline from './commands/timeline';
+import * as verify from './commands/verify';
 import type { GlobalArgs } from './render/global-options';
 import { writeErr } from './render/output';
 import { toStdinSentinel } from './render/stdin-argument';
@@ -22,7 +24,7 @@ interface CommandFile {
   handler(args: any): number | Promise<number>;
 }
 
-const COMMANDS: readonly CommandFile[] = [ingest, sources, downloads, timeline, actor, sql, formats];
+const COMMANDS: readonly CommandFile[] = [ingest, sources, downloads, timeline, actor, pack, verify, sql, formats];
 
 function buildParser(argv: readonly string[], setExitCode: (code: number) => void): Argv<GlobalArgs> {
   const parser = yargs(toStdinSentinel(argv))
@@ -53,7 +55,7 @@ function buildParser(argv: readonly string[], setExitCode: (code: number) => voi
       command: file.command,
       describe: file.describe,
       builder: (y) => file.builder(y),
-      handler: async (args) => setExitCode(await file.handler({ ...args, json: args.json === true, csv: args.csv === true, tz: checkTimeZone(String(args.tz)) })),
+      handler: async (args) => setExitCode(await file.handler({ ...args, commandLine: [...argv], json: args.json === true, csv: args.csv === true, tz: checkTimeZone(String(args.tz)) })),
     };
     parser.command(module);
   }

@@ -4,6 +4,7 @@
  * optionally sign the manifest, and write the pack as a folder or a zip.
  */
 import { readFileSync } from 'node:fs';
+import { describeActor } from '../analysis/actor';
 import { buildTimeline } from '../analysis/timeline';
 import { timelineReportJson } from '../analysis/report-json';
 import type { Attributor } from '../geo/attributor';
@@ -13,7 +14,7 @@ import { countRequestsPerHour } from '../store/traffic-counts';
 import { TOOL_NAME, TOOL_VERSION } from '../version';
 import { checkTimeZone } from './display-time';
 import { reproducibleFindings } from './findings-check';
-import { renderHtmlReport } from './html-report';
+import { MAX_ACTOR_SECTIONS, renderHtmlReport } from './html-report';
 import { detectLogGaps } from './log-gaps';
 import { writePackFolder, writePackZip, checkPackDestination } from './pack-archive';
 import { citedRequests, groupActors, type PackContent, type Provenance, type RecordedAnalysisOptions } from './pack-content';
@@ -27,6 +28,8 @@ import { downloadsCsv, eventsJsonl, evidenceLinesFile, sourcesCsv, timelineCsv }
 export const FINDINGS_FILE = 'findings.json';
 export const PROVENANCE_FILE = 'provenance.json';
 export const EVIDENCE_LINES_FILE = 'evidence-lines.log';
+/** Paths listed per client in the report's client sections. */
+const ACTOR_TOP_PATHS = 8;
 
 export interface EvidencePackOptions {
   /** The folder to create, or with `zip` the .zip file to create. Must not exist (or be an empty folder). */
@@ -101,7 +104,10 @@ export function gatherPackContent(store: CaseStore, target: string, options: Omi
     caseFile: { path: store.path, sources: sources.length, requests: store.countRequests() },
   };
   return {
-    target, generatedAtMs, displayZone: zone, downloads, timeline, actors: groupActors(downloads, timeline), sources,
+    target, generatedAtMs, displayZone: zone, downloads, timeline, sources,
+    actors: groupActors(downloads, timeline).map((actor, i) =>
+      i < MAX_ACTOR_SECTIONS ? { ...actor, profile: describeActor(store, actor.ip, { attributor, timeZone: zone, eventLimit: 1, pathLimit: ACTOR_TOP_PATHS }) } : actor,
+    ),
     gaps: detectLogGaps(countRequestsPerHour(store), sources), provenance, evidence,
   };
 }

@@ -55,29 +55,37 @@ function sectionsHtml(sections: readonly TextSection[]): SafeHtml {
 function downloadsTable(content: PackContent, downloads: readonly Download[], id: string | null, numbers: ReadonlyMap<number, number>): SafeHtml {
   const zone = content.displayZone;
   return html`<table${id === null ? '' : new SafeHtml(` id="${id}"`)}><thead><tr><th class="num">#</th><th>Start</th><th>End</th><th>Client</th><th>User agent</th><th class="num">Requests</th><th class="num">Bytes</th><th>Complete</th><th>Location</th><th>Network</th><th>Log lines</th></tr></thead><tbody>
-${downloads.slice(0, MAX_HTML_ROWS).map((d) => html`<tr><td class="num">${numbers.get(d.requests[0]?.requestId ?? -1) ?? ''}</td><td>${formatDisplayTime(d.startMs, zone)}</td><td>${formatDisplayTime(d.endMs, zone)}</td><td class="mono">${d.clientIp}</td><td class="wrap">${d.userAgent ?? ''}</td><td class="num">${d.requests.length}</td><td class="num">${d.bytes.toLocaleString('en')}</td><td class="${d.complete ? 'yes' : 'no'}">${d.complete ? `yes (${d.rule})` : 'no'}</td><td>${attributionText(d.attribution)}</td><td>${networkText(d.attribution)}</td><td>${d.requests.slice(0, 6).map((r) => html`${citation(r)} `)}${d.requests.length > 6 ? `+${d.requests.length - 6}` : ''}</td></tr>
+${downloads.slice(0, MAX_HTML_ROWS).map((d) => html`<tr><td class="num">${numbers.get(d.requests[0]?.requestId ?? -1) ?? ''}</td><td class="time">${formatDisplayTime(d.startMs, zone)}</td><td class="time">${formatDisplayTime(d.endMs, zone)}</td><td class="mono">${d.clientIp}</td><td class="wrap">${d.userAgent ?? ''}</td><td class="num">${d.requests.length}</td><td class="num">${d.bytes.toLocaleString('en')}</td><td class="${d.complete ? 'yes' : 'no'}">${d.complete ? `yes (${d.rule})` : 'no'}</td><td>${attributionText(d.attribution)}</td><td>${networkText(d.attribution)}</td><td>${d.requests.slice(0, 6).map((r) => html`${citation(r)} `)}${d.requests.length > 6 ? `+${d.requests.length - 6}` : ''}</td></tr>
 `)}</tbody></table>${truncatedNote(Math.min(downloads.length, MAX_HTML_ROWS), downloads.length, 'downloads.csv')}`;
 }
 
 function eventsTable(content: PackContent, events: PackContent['timeline']['events'], id: string | null, limit: number): SafeHtml {
   const zone = content.displayZone;
   return html`<table${id === null ? '' : new SafeHtml(` id="${id}"`)}><thead><tr><th>Time</th><th>What</th><th>Client</th><th>Request</th><th class="num">Status</th><th class="num">Bytes</th><th>User agent</th><th>Referrer</th><th>Log line</th></tr></thead><tbody>
-${events.slice(0, limit).map((e) => html`<tr><td>${formatDisplayTime(e.timeMs, zone)}</td><td>${KIND_LABELS[e.kind]}</td><td class="mono">${e.request.clientIp}</td><td class="wrap">${`${e.request.method ?? ''} ${e.request.target ?? e.request.path ?? ''}`}</td><td class="num">${e.request.status ?? ''}</td><td class="num">${e.request.bytes ?? ''}</td><td class="wrap">${e.request.userAgent ?? ''}</td><td class="wrap">${e.request.referrer ?? ''}</td><td>${citation(e.request)}</td></tr>
+${events.slice(0, limit).map((e) => html`<tr><td class="time">${formatDisplayTime(e.timeMs, zone)}</td><td>${KIND_LABELS[e.kind]}</td><td class="mono">${e.request.clientIp}</td><td class="wrap">${`${e.request.method ?? ''} ${e.request.target ?? e.request.path ?? ''}`}</td><td class="num">${e.request.status ?? ''}</td><td class="num">${e.request.bytes === null ? '' : e.request.bytes.toLocaleString('en')}</td><td class="wrap">${e.request.userAgent ?? ''}</td><td class="wrap">${e.request.referrer ?? ''}</td><td>${citation(e.request)}</td></tr>
 `)}</tbody></table>${truncatedNote(Math.min(events.length, limit), events.length, 'timeline.csv')}`;
 }
 
-function actorHtml(content: PackContent, actor: ActorSection, numbers: ReadonlyMap<number, number>): SafeHtml {
+function actorHtml(content: PackContent, actor: ActorSection): SafeHtml {
   const a = actor.attribution;
+  const profile = actor.profile;
+  const crawlerNotes = profile?.userAgents.flatMap((ua) => (ua.crawler === null ? [] : [ua.crawler.explanation])) ?? [];
   const facts: [string, HtmlValue][] = [
-    ['Seen', `${displayTime(content, actor.firstMs)} to ${displayTime(content, actor.lastMs)}`],
-    ['Downloads', `${actor.downloads.length} (${actor.downloads.filter((d) => d.complete).length} complete, ${actor.downloads.reduce((s, d) => s + d.bytes, 0).toLocaleString('en')} bytes)`],
+    ['Seen (target)', `${displayTime(content, actor.firstMs)} to ${displayTime(content, actor.lastMs)}`],
+    ['Downloads', actor.downloads.length === 0 ? 'none' : actor.downloads.map((d) => `#${d.number} ${d.complete ? 'complete' : 'incomplete'}, ${d.bytes.toLocaleString('en')} bytes`).join('; ')],
     ['Requests for the target', String(actor.events.length)],
     ['User agents', actor.userAgents.length === 0 ? 'none logged' : html`${actor.userAgents.map((ua) => html`<div class="wrap">${ua}</div>`)}`],
     ['Location', a === null ? 'not attributed' : attributionText(a) || 'unknown'],
     ['Network', a === null ? 'not attributed' : networkText(a) || 'unknown'],
   ];
+  if (crawlerNotes.length > 0) facts.push(['Crawler check', html`${crawlerNotes.map((note) => html`<div>${note}</div>`)}`]);
+  if (profile !== null) {
+    facts.push(['All activity', profile.narrative]);
+    if (profile.topPaths.length > 0) {
+      facts.push(['Most requested', html`${profile.topPaths.map((p) => html`<div class="wrap">${`${p.path ?? '(no path)'}: ${p.requests} request(s), ${p.bytes.toLocaleString('en')} bytes`}</div>`)}`]);
+    }
+  }
   return html`<section class="actor"><h3>${actor.ip}</h3><dl class="meta">${facts.map(([k, v]) => html`<dt>${k}</dt><dd>${v}</dd>`)}</dl>
-${actor.downloads.length > 0 ? downloadsTable(content, actor.downloads, null, numbers) : null}
 ${eventsTable(content, actor.events, null, MAX_ACTOR_EVENTS)}</section>`;
 }
 
@@ -112,7 +120,7 @@ ${content.downloads.nearMisses.length === 0 ? null : html`<h3>Similar paths also
 <input class="filter" type="search" placeholder="Filter requests…" aria-label="Filter requests" data-table="events-table">
 ${eventsTable(content, content.timeline.events, 'events-table', MAX_HTML_ROWS)}</section>
 <section id="actors"><h2>Clients</h2><p class="note">One section per client address, first seen first. An address is a network connection, not a person (see Limitations).</p>
-${content.actors.slice(0, MAX_ACTOR_SECTIONS).map((a) => actorHtml(content, a, numbers))}
+${content.actors.slice(0, MAX_ACTOR_SECTIONS).map((a) => actorHtml(content, a))}
 ${truncatedNote(Math.min(content.actors.length, MAX_ACTOR_SECTIONS), content.actors.length, 'timeline.csv')}</section>
 <section id="methodology"><h2>Methodology</h2>${sectionsHtml(methodologySections(content))}</section>
 <section id="limitations"><h2>Limitations</h2>${sectionsHtml(limitationSections(content))}</section>

@@ -11,3 +11,5 @@ export { MANIFEST_FILE, SIGNATURE_FILE, PUBLIC_KEY_FILE, type Manifest, type Man
 export { renderHtmlReport, reportContentSecurityPolicy } from './html-report';
 /** Gaps in the logs detected from the data. */
 export { detectLogGaps, type LogGaps, type SilentPeriod, type MissingRotation } from './log-gaps';
+/** Cited log lines read back verbatim from the case (the exact bytes ingest stored). */
+export { readRawLines, type RawLine, type RawLineRef } from '../store/raw-lines';

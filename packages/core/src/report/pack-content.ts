@@ -2,7 +2,7 @@
  * Everything an evidence pack says, gathered once: the renderers (HTML, Markdown, CSV,
  * JSONL) only format this, so the files of one pack cannot disagree with each other.
  */
-import type { Attribution, Download, DownloadsReport, GeoDatabaseInfo, RequestEvent, TimelineEvent, TimelineReport } from '../model';
+import type { ActorReport, Attribution, Download, DownloadsReport, GeoDatabaseInfo, RequestEvent, TimelineEvent, TimelineReport } from '../model';
 import type { SourceRow } from '../store/case-store';
 import type { RawLine } from '../store/raw-lines';
 import type { LogGaps } from './log-gaps';
@@ -57,6 +57,8 @@ export interface ActorSection {
   readonly events: readonly TimelineEvent[];
   readonly firstMs: number;
   readonly lastMs: number;
+  /** Everything else the address did in the case (describeActor), for the first actors of the report; null beyond. */
+  readonly profile: ActorReport | null;
 }
 
 export interface PackContent {
@@ -122,6 +124,7 @@ export function groupActors(downloads: DownloadsReport, timeline: TimelineReport
       events: a.events,
       firstMs: Math.min(...a.times),
       lastMs: Math.max(...a.times),
+      profile: null,
     }))
     .sort((a, b) => a.firstMs - b.firstMs || (a.ip < b.ip ? -1 : 1));
 }

@@ -26,6 +26,7 @@ th, td { text-align: left; vertical-align: top; padding: 5px 7px; border-bottom:
 th { background: var(--panel); font-weight: 600; white-space: nowrap; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 td.wrap { word-break: break-all; min-width: 12em; }
+td.time { white-space: nowrap; }
 code, .mono { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 12px; }
 .yes { color: #166534; font-weight: 600; } .no { color: var(--warn); }
 .note { color: var(--muted); font-size: 12.5px; }

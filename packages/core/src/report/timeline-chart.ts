@@ -45,7 +45,7 @@ export function renderTimelineChart(content: PackContent): SafeHtml | null {
   const pad = Math.max((last - first) * 0.03, 60e3);
   const start = first - pad;
   const end = last + pad;
-  const plotWidth = WIDTH - LABEL_WIDTH - 20;
+  const plotWidth = WIDTH - LABEL_WIDTH - 40;
   const x = (timeMs: number): number => LABEL_WIDTH + ((timeMs - start) / (end - start)) * plotWidth;
 
   const lanes = content.actors.slice(0, MAX_CHART_LANES).map((a) => a.ip);
