@@ -213,6 +213,9 @@ export function scanClfLine(line: string): ClfResult {
     const first = prefix[0]!;
     if (first.startsWith('"')) {
       forwardedFor ??= dashToNull(first.slice(1, -1));
+    } else if (first.endsWith(',') || first.includes(', ')) {
+      // An unquoted proxy list before the address: "2001:db8::1, 10.225.192.17 10.2.2.121 - - [...]"
+      forwardedFor ??= first;
     } else {
       const vhostParts = splitHostPort(first);
       vhost = vhostParts.host;

@@ -41,12 +41,24 @@ class CloudFrontLineParser implements LineParser {
       }
       return SKIP;
     }
-    if (text.indexOf('\t') === -1) return reject('no tab-separated fields: not a CloudFront standard log line');
-    // A trailing tab (seen in real files) adds an empty value, not a field.
-    const values = splitW3cValues(text.endsWith('\t') ? text.slice(0, -1) : text, 'tab');
+    let values: string[];
+    let warning: string | null = null;
+    if (text.indexOf('\t') === -1) {
+      // Copies that went through a tool turning tabs into spaces: accepted only when the value
+      // count matches #Fields exactly (no value of CloudFront contains a space, except
+      // x-forwarded-for lists, which then make the count differ and the line is rejected).
+      values = text.split(' ');
+      if (values.length !== this.state.layout!.names.length) {
+        return reject(`no tab-separated fields, and ${values.length} space-separated values for ${this.state.layout!.names.length} fields: not a CloudFront standard log line`);
+      }
+      warning = 'space-separated values (CloudFront writes tabs)';
+    } else {
+      // A trailing tab (seen in real files) adds an empty value, not a field.
+      values = splitW3cValues(text.endsWith('\t') ? text.slice(0, -1) : text, 'tab');
+    }
     const result = recordFromW3cValues(this.state.layout!, values, this.state, CLOUDFRONT_DIALECT, null);
     if (result.kind !== 'record') return result;
-    const record = result.record;
+    const record = warning === null ? result.record : { ...result.record, extra: { ...result.record.extra, parse_warning: warning } };
     const extra = record.extra ?? {};
     const totalBytes = record.bytes;
     const contentLength = parseCount(extra['sc-content-len']);
