@@ -170,6 +170,8 @@ export interface Download {
   readonly sizeBytes: number | null;
   /** The evidence for `rule` in one plain sentence ("a 200 response sent 1,048,576 bytes, reaching..."). */
   readonly ruleDetail: string;
+  /** When the user agent names a known crawler: whether the client's network is the crawler operator's. */
+  readonly crawler: CrawlerCheck | null;
 }
 
 /** What a timeline entry is, for the target. */

@@ -21,7 +21,7 @@ function sizeText(report: DownloadsReport): string {
 
 function downloadRows(downloads: readonly Download[], zone: string): (string | number | null)[][] {
   return downloads.map((d) => [
-    d.number, formatDisplayTime(d.startMs, zone), formatDisplayTime(d.endMs, zone), d.clientIp, d.userAgent,
+    d.number, formatDisplayTime(d.startMs, zone), formatDisplayTime(d.endMs, zone), d.clientIp,
     attributionText(d.attribution), d.requests.length, d.bytes, d.complete ? 'complete' : 'partial', d.rule,
   ]);
 }
@@ -34,12 +34,23 @@ function writeTables(report: DownloadsReport, zone: string): void {
       ` among ${report.requestCount} request${report.requestCount === 1 ? '' : 's'} for the target`,
   );
   if (report.downloads.length > 0) {
-    writeOut(renderTable(['#', 'start', 'end', 'client', 'user agent', 'network', 'requests', 'bytes', 'result', 'rule'], downloadRows(report.downloads, zone)));
+    writeOut(renderTable(['#', 'start', 'end', 'client', 'network', 'requests', 'bytes', 'result', 'rule'], downloadRows(report.downloads, zone)));
+    const crawlers = report.downloads.some((d) => d.crawler !== null);
+    writeOut(renderTable(['#', 'user agent', ...(crawlers ? ['crawler check'] : [])], report.downloads.map((d) => [
+      d.number, d.userAgent, ...(crawlers ? [d.crawler === null ? null : `${d.crawler.name}: ${d.crawler.verdict}`] : []),
+    ])));
+    // The range column only when the log recorded ranges (CloudFront, S3, custom formats).
+    const ranged = report.downloads.some((d) => d.requests.some((r) => r.contentRange !== null || r.rangeHeader !== null || r.rangeStart !== null));
+    const rangeText = (r: Download['requests'][number]): string | null =>
+      r.contentRange ?? r.rangeHeader ?? (r.rangeStart !== null ? `${r.rangeStart}-${r.rangeEnd ?? ''}` : null);
     const requestRows = report.downloads.flatMap((d) =>
-      d.requests.map((r) => [d.number, formatDisplayTime(r.timeMs, zone), r.method, r.status, r.bytes, r.contentRange ?? r.rangeHeader, `${r.source.file}:${r.source.line}`, r.source.sha256.slice(0, 16)]),
+      d.requests.map((r) => [
+        d.number, formatDisplayTime(r.timeMs, zone), r.method, r.status, r.bytes, ...(ranged ? [rangeText(r)] : []),
+        `${r.source.file}:${r.source.line}`, r.source.sha256.slice(0, 16),
+      ]),
     );
     writeOut('Requests of each download (source file:line, sha256 prefix):');
-    writeOut(renderTable(['#', 'time', 'method', 'status', 'bytes', 'range', 'source', 'sha256'], requestRows));
+    writeOut(renderTable(['#', 'time', 'method', 'status', 'bytes', ...(ranged ? ['range'] : []), 'source', 'sha256'], requestRows));
     writeOut('Completeness:');
     writeOut(renderTable(['#', 'rule', 'evidence'], report.downloads.map((d) => [d.number, d.rule, d.ruleDetail])));
   }

@@ -8,6 +8,7 @@ import type { CaseStore } from '../store/case-store';
 import { RequestQueries } from '../store/request-queries';
 import { cachedAttribution, type AttributeFn } from './attribution-cache';
 import { decideCompleteness } from './completeness';
+import { checkCrawler } from './crawlers';
 import { decideFileSize } from './file-size';
 import { findNearMisses } from './near-misses';
 import { DEFAULT_WINDOW_MS, type AnalysisOptions } from './options';
@@ -112,6 +113,7 @@ export function analyzeTarget(store: CaseStore, target: string, options: Analysi
       for (const group of groupByWindow(successes, windowMs)) {
         const first = group[0]!;
         const completeness = decideCompleteness(group, size.sizeBytes);
+        const attribution = attribute(first.clientIp, first.timeMs);
         drafts.push({
           clientIp: first.clientIp,
           userAgent: first.userAgent,
@@ -122,7 +124,8 @@ export function analyzeTarget(store: CaseStore, target: string, options: Analysi
           ruleDetail: completeness.detail,
           bytes: group.reduce((total, request) => total + (request.bytes ?? 0), 0),
           requests: group,
-          attribution: attribute(first.clientIp, first.timeMs),
+          attribution,
+          crawler: checkCrawler(first.userAgent, attribution),
           path: first.path ?? file.paths[0]!,
           sizeBytes: size.sizeBytes,
         });

@@ -5,7 +5,7 @@
 import { tz } from '@date-fns/tz';
 import { format } from 'date-fns';
 import ipaddr from 'ipaddr.js';
-import type { Attribution, Download, DownloadsReport, ExposureWindow, RequestEvent } from '../model';
+import type { Attribution, CrawlerCheck, Download, DownloadsReport, ExposureWindow, RequestEvent } from '../model';
 
 const count = new Intl.NumberFormat('en-US');
 
@@ -33,6 +33,12 @@ export function networkKey(ip: string, attribution: Attribution | null): string 
   return `v6:${(address as ipaddr.IPv6).parts.slice(0, 3).join(':')}`;
 }
 
+const CRAWLER_VERDICT_TEXT: Readonly<Record<CrawlerCheck['verdict'], string>> = {
+  verified: 'its operator\'s network',
+  mismatch: 'claimed; not its operator\'s network',
+  unknown: 'claimed; network not checked',
+};
+
 function labelList(labels: readonly string[]): string {
   if (labels.length <= 1) return labels.join('');
   return `${labels.slice(0, -1).join(', ')} and ${labels[labels.length - 1]}`;
@@ -52,6 +58,11 @@ function downloadsClause(report: DownloadsReport, zone: string): string {
   if (known.length > 0) {
     const labels = [...new Set(known.map((download) => download.attribution!.network!))];
     sentence += `; ${count.format(known.length)} from ${labels.length === 1 ? 'a known network' : 'known networks'}: ${labelList(labels)}`;
+  }
+  const crawlers = downloads.filter((download) => download.crawler !== null);
+  if (crawlers.length > 0) {
+    const names = [...new Set(crawlers.map((download) => `${download.crawler!.name} (${CRAWLER_VERDICT_TEXT[download.crawler!.verdict]})`))];
+    sentence += `; ${count.format(crawlers.length)} by ${crawlers.length === 1 ? 'a crawler' : 'crawlers'}: ${labelList(names)}`;
   }
   return sentence;
 }

@@ -65,6 +65,7 @@ function downloadJson(download: Download): Record<string, unknown> {
     rule: download.rule,
     ruleDetail: download.ruleDetail,
     sizeBytes: download.sizeBytes,
+    crawler: download.crawler,
   };
 }
 
