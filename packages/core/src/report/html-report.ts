@@ -9,7 +9,7 @@ import { formatDisplayTime, isoUtc } from './display-time';
 import { html, SafeHtml, type HtmlValue } from './html-template';
 import type { ActorSection, PackContent } from './pack-content';
 import { displayTime, keyFacts, limitationSections, methodologySections, type TextSection } from './pack-text';
-import { anonymityOf, downloadNumbers } from './pack-tables';
+import { anonymityOf } from './pack-tables';
 import { REPORT_CSS, REPORT_SCRIPT } from './report-style';
 import { KIND_LABELS, renderTimelineChart } from './timeline-chart';
 
@@ -52,17 +52,17 @@ function sectionsHtml(sections: readonly TextSection[]): SafeHtml {
   return html`${sections.map((s) => html`<h3>${s.title}</h3>${s.paragraphs.map((p) => html`<p>${p}</p>`)}${s.items.length > 0 ? html`<ul>${s.items.map((i) => html`<li>${i}</li>`)}</ul>` : null}`)}`;
 }
 
-function downloadsTable(content: PackContent, downloads: readonly Download[], id: string | null, numbers: ReadonlyMap<number, number>): SafeHtml {
+function downloadsTable(content: PackContent, downloads: readonly Download[], id: string | null): SafeHtml {
   const zone = content.displayZone;
   return html`<table${id === null ? '' : new SafeHtml(` id="${id}"`)}><thead><tr><th class="num">#</th><th>Start</th><th>End</th><th>Client</th><th>User agent</th><th class="num">Requests</th><th class="num">Bytes</th><th>Complete</th><th>Location</th><th>Network</th><th>Log lines</th></tr></thead><tbody>
-${downloads.slice(0, MAX_HTML_ROWS).map((d) => html`<tr><td class="num">${numbers.get(d.requests[0]?.requestId ?? -1) ?? ''}</td><td class="time">${formatDisplayTime(d.startMs, zone)}</td><td class="time">${formatDisplayTime(d.endMs, zone)}</td><td class="mono">${d.clientIp}</td><td class="wrap">${d.userAgent ?? ''}</td><td class="num">${d.requests.length}</td><td class="num">${d.bytes.toLocaleString('en')}</td><td class="${d.complete ? 'yes' : 'no'}">${d.complete ? `yes (${d.rule})` : 'no'}</td><td>${attributionText(d.attribution)}</td><td>${networkText(d.attribution)}</td><td>${d.requests.slice(0, 6).map((r) => html`${citation(r)} `)}${d.requests.length > 6 ? `+${d.requests.length - 6}` : ''}</td></tr>
+${downloads.slice(0, MAX_HTML_ROWS).map((d) => html`<tr><td class="num">${d.number}</td><td class="time">${formatDisplayTime(d.startMs, zone)}</td><td class="time">${formatDisplayTime(d.endMs, zone)}</td><td class="mono">${d.clientIp}</td><td class="wrap">${d.userAgent ?? ''}</td><td class="num">${d.requests.length}</td><td class="num">${d.bytes.toLocaleString('en')}</td><td class="${d.complete ? 'yes' : 'no'}">${d.complete ? `yes (${d.rule})` : 'no'}</td><td>${attributionText(d.attribution)}</td><td>${networkText(d.attribution)}</td><td>${d.requests.slice(0, 6).map((r) => html`${citation(r)} `)}${d.requests.length > 6 ? `+${d.requests.length - 6}` : ''}</td></tr>
 `)}</tbody></table>${truncatedNote(Math.min(downloads.length, MAX_HTML_ROWS), downloads.length, 'downloads.csv')}`;
 }
 
-function eventsTable(content: PackContent, events: PackContent['timeline']['events'], id: string | null, limit: number): SafeHtml {
+function eventsTable(content: PackContent, events: PackContent['timeline']['events'], id: string | null, limit: number, showClient = true): SafeHtml {
   const zone = content.displayZone;
-  return html`<table${id === null ? '' : new SafeHtml(` id="${id}"`)}><thead><tr><th>Time</th><th>What</th><th>Client</th><th>Request</th><th class="num">Status</th><th class="num">Bytes</th><th>User agent</th><th>Referrer</th><th>Log line</th></tr></thead><tbody>
-${events.slice(0, limit).map((e) => html`<tr><td class="time">${formatDisplayTime(e.timeMs, zone)}</td><td>${KIND_LABELS[e.kind]}</td><td class="mono">${e.request.clientIp}</td><td class="wrap">${`${e.request.method ?? ''} ${e.request.target ?? e.request.path ?? ''}`}</td><td class="num">${e.request.status ?? ''}</td><td class="num">${e.request.bytes === null ? '' : e.request.bytes.toLocaleString('en')}</td><td class="wrap">${e.request.userAgent ?? ''}</td><td class="wrap">${e.request.referrer ?? ''}</td><td>${citation(e.request)}</td></tr>
+  return html`<table${id === null ? '' : new SafeHtml(` id="${id}"`)}><thead><tr><th>Time</th><th>What</th>${showClient ? html`<th>Client</th>` : null}<th>Request</th><th class="num">Status</th><th class="num">Bytes</th><th>User agent</th><th>Referrer</th><th>Log line</th></tr></thead><tbody>
+${events.slice(0, limit).map((e) => html`<tr><td class="time">${formatDisplayTime(e.timeMs, zone)}</td><td>${KIND_LABELS[e.kind]}</td>${showClient ? html`<td class="mono">${e.request.clientIp}</td>` : null}<td class="wrap">${`${e.request.method ?? ''} ${e.request.target ?? e.request.path ?? ''}`}</td><td class="num">${e.request.status ?? ''}</td><td class="num">${e.request.bytes === null ? '' : e.request.bytes.toLocaleString('en')}</td><td class="wrap">${e.request.userAgent ?? ''}</td><td class="wrap">${e.request.referrer ?? ''}</td><td>${citation(e.request)}</td></tr>
 `)}</tbody></table>${truncatedNote(Math.min(events.length, limit), events.length, 'timeline.csv')}`;
 }
 
@@ -86,14 +86,13 @@ function actorHtml(content: PackContent, actor: ActorSection): SafeHtml {
     }
   }
   return html`<section class="actor"><h3>${actor.ip}</h3><dl class="meta">${facts.map(([k, v]) => html`<dt>${k}</dt><dd>${v}</dd>`)}</dl>
-${eventsTable(content, actor.events, null, MAX_ACTOR_EVENTS)}</section>`;
+${eventsTable(content, actor.events, null, MAX_ACTOR_EVENTS, false)}</section>`;
 }
 
 /** The complete report.html text. */
 export function renderHtmlReport(content: PackContent): string {
   const p = content.provenance;
   const zone = content.displayZone;
-  const numbers = downloadNumbers(content);
   const chart = renderTimelineChart(content);
   const e = content.timeline.exposure;
   const discovery = content.timeline.discovery;
@@ -114,7 +113,7 @@ export function renderHtmlReport(content: PackContent): string {
 ${discovery === null ? null : html`<p>${`Discovery: the first client to obtain the target was ${discovery.first.clientIp}${discovery.referrer === null ? ' (no referrer logged)' : `, referred by ${discovery.referrer}`}, with ${discovery.before.length} other request(s) from it in the hour before.`}</p>`}
 ${chart ?? html`<p class="note">No requests for the target to chart.</p>`}</section>
 <section id="downloads"><h2>Downloads</h2>
-${content.downloads.downloads.length === 0 ? html`<p>No downloads of the target were found.</p>` : html`<input class="filter" type="search" placeholder="Filter downloads…" aria-label="Filter downloads" data-table="downloads-table">${downloadsTable(content, content.downloads.downloads, 'downloads-table', numbers)}`}
+${content.downloads.downloads.length === 0 ? html`<p>No downloads of the target were found.</p>` : html`<input class="filter" type="search" placeholder="Filter downloads…" aria-label="Filter downloads" data-table="downloads-table">${downloadsTable(content, content.downloads.downloads, 'downloads-table')}`}
 ${content.downloads.nearMisses.length === 0 ? null : html`<h3>Similar paths also requested</h3><table><thead><tr><th>Path</th><th class="num">Requests</th><th class="num">Successful</th></tr></thead><tbody>${content.downloads.nearMisses.map((n) => html`<tr><td class="wrap">${n.path}</td><td class="num">${n.requests}</td><td class="num">${n.successes}</td></tr>`)}</tbody></table>`}</section>
 <section id="events"><h2>All requests for the target</h2>
 <input class="filter" type="search" placeholder="Filter requests…" aria-label="Filter requests" data-table="events-table">

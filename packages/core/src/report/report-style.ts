@@ -25,7 +25,7 @@ table { border-collapse: collapse; width: 100%; font-size: 12.5px; margin: 6px 0
 th, td { text-align: left; vertical-align: top; padding: 5px 7px; border-bottom: 1px solid var(--line); }
 th { background: var(--panel); font-weight: 600; white-space: nowrap; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
-td.wrap { word-break: break-all; min-width: 12em; }
+td.wrap { word-break: break-all; min-width: 9em; }
 td.time { white-space: nowrap; }
 code, .mono { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 12px; }
 .yes { color: #166534; font-weight: 600; } .no { color: var(--warn); }
