@@ -8,9 +8,15 @@
  */
 const UNRESERVED = /[A-Za-z0-9\-._~]/;
 
+/**
+ * A "%" not followed by two hex digits is invalid (RFC 3986 §2.1) and is written as "%25":
+ * left bare, it could pair with characters decoded beside it ("/%7%41" would become "/%7A",
+ * then "/z" on a second pass), so the result would be neither stable nor safe to compare.
+ */
 function normalizePercentEncoding(path: string): string {
   if (path.indexOf('%') === -1) return path;
-  return path.replace(/%([0-9A-Fa-f]{2})/g, (match, hex: string) => {
+  return path.replace(/%([0-9A-Fa-f]{2})?/g, (match, hex: string | undefined) => {
+    if (hex === undefined) return '%25';
     const char = String.fromCharCode(parseInt(hex, 16));
     return UNRESERVED.test(char) ? char : match.toUpperCase();
   });
