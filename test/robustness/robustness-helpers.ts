@@ -116,12 +116,20 @@ export function clfTime(timeMs: number): string {
   return `${two(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())} +0000`;
 }
 
+/** What a generated log holds, known from how it was generated (not from parsing it). */
+export interface GeneratedLog {
+  readonly lines: number;
+  readonly parsed: number;
+  readonly rejected: number;
+  readonly sha256: string;
+}
+
 /**
  * Write a combined-format log of `lineCount` lines from a seed: `distinctIps` client
  * addresses, a few agents and targets, one line in `rejectEvery` deliberately malformed.
  * Written in 1 MB pieces so generating a large file does not hold it in memory.
  */
-export function writeGeneratedLog(path: string, lineCount: number, seed: number, options: { distinctIps?: number; rejectEvery?: number } = {}): void {
+export function writeGeneratedLog(path: string, lineCount: number, seed: number, options: { distinctIps?: number; rejectEvery?: number } = {}): GeneratedLog {
   const random = seededRandom(seed);
   const distinctIps = options.distinctIps ?? 500;
   const rejectEvery = options.rejectEvery ?? 997;
@@ -154,6 +162,8 @@ export function writeGeneratedLog(path: string, lineCount: number, seed: number,
   } finally {
     closeSync(fd);
   }
+  const rejected = Math.floor(lineCount / rejectEvery);
+  return { lines: lineCount, parsed: lineCount - rejected, rejected, sha256: sha256OfFile(path) };
 }
 
 /** Write a small file (convenience for fixtures built in a test). */
