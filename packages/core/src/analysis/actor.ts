@@ -31,6 +31,65 @@ function findClient(queries: RequestQueries, ip: string): { ip: string; clientId
   return null;
 }
 
+interface Profile {
+  readonly summary: { readonly requests: number; readonly bytes: number; readonly firstMs: number; readonly lastMs: number };
+  readonly agents: Omit<ActorUserAgent, 'crawler'>[];
+  readonly statuses: ActorReport['statuses'];
+  readonly topPaths: ActorReport['topPaths'];
+}
+
+interface Tally {
+  requests: number;
+  bytes: number;
+  firstMs: number;
+  lastMs: number;
+}
+
+function addTo<K>(map: Map<K, Tally>, key: K, row: Tally): void {
+  const tally = map.get(key);
+  if (tally === undefined) map.set(key, { requests: row.requests, bytes: row.bytes, firstMs: row.firstMs, lastMs: row.lastMs });
+  else {
+    tally.requests += row.requests;
+    tally.bytes += row.bytes;
+    tally.firstMs = Math.min(tally.firstMs, row.firstMs);
+    tally.lastMs = Math.max(tally.lastMs, row.lastMs);
+  }
+}
+
+/** Totals, user agents, statuses and top paths of a client, from its one-pass profile. */
+function summarizeProfile(queries: RequestQueries, clientId: number, pathLimit: number): Profile {
+  const total: Tally = { requests: 0, bytes: 0, firstMs: Infinity, lastMs: -Infinity };
+  const agents = new Map<number | null, Tally>();
+  const statuses = new Map<number | null, Tally>();
+  const paths = new Map<number | null, Tally>();
+  for (const row of queries.clientProfile(clientId)) {
+    total.requests += row.requests;
+    total.bytes += row.bytes;
+    total.firstMs = Math.min(total.firstMs, row.firstMs);
+    total.lastMs = Math.max(total.lastMs, row.lastMs);
+    addTo(agents, row.agentId, row);
+    addTo(statuses, row.status, row);
+    addTo(paths, row.pathId, row);
+  }
+  const agentRows = [...agents]
+    .map(([agentId, tally]) => ({
+      userAgent: agentId === null ? null : queries.agentText(agentId),
+      requests: tally.requests,
+      firstSeenMs: tally.firstMs,
+      lastSeenMs: tally.lastMs,
+    }))
+    .sort((a, b) => b.requests - a.requests || a.firstSeenMs - b.firstSeenMs);
+  const statusRows = [...statuses]
+    .map(([status, tally]) => ({ status, requests: tally.requests }))
+    .sort((a, b) => (a.status ?? -1) - (b.status ?? -1));
+  // Rank by id first and look up only the listed paths: a crawler may have asked for 100,000.
+  const pathRows = [...paths]
+    .sort(([, a], [, b]) => b.requests - a.requests || a.firstMs - b.firstMs)
+    .slice(0, pathLimit)
+    .map(([pathId, tally]) => ({ path: pathId === null ? null : queries.pathText(pathId), requests: tally.requests, bytes: tally.bytes }));
+  return { summary: total, agents: agentRows, statuses: statusRows, topPaths: pathRows };
+}
+
 /** Describe one client address. An address the case never saw gives a report with zero requests. */
 export function describeActor(store: CaseStore, ip: string, options: ActorOptions = {}): ActorReport {
   const queries = new RequestQueries(store);
@@ -44,28 +103,23 @@ export function describeActor(store: CaseStore, ip: string, options: ActorOption
       narrative: `${ip.trim()} made no request in this case.`,
     };
   }
-  const summary = queries.clientSummary(found.clientId);
-  const attribution = options.attributor?.attribute(found.ip, summary.firstMs!) ?? null;
-  const userAgents: ActorUserAgent[] = queries.clientAgents(found.clientId).map((row) => ({
-    userAgent: row.userAgent,
-    requests: row.requests,
-    firstSeenMs: row.firstMs,
-    lastSeenMs: row.lastMs,
-    crawler: checkCrawler(row.userAgent, attribution),
-  }));
+  const profile = summarizeProfile(queries, found.clientId, options.pathLimit ?? DEFAULT_PATH_LIMIT);
+  const summary = profile.summary;
+  const attribution = options.attributor?.attribute(found.ip, summary.firstMs) ?? null;
+  const userAgents: ActorUserAgent[] = profile.agents.map((row) => ({ ...row, crawler: checkCrawler(row.userAgent, attribution) }));
   const hourly = queries.clientHours(found.clientId);
   const hourOfDay = new Array<number>(24).fill(0);
   const inZone = tz(zone);
   for (const hour of hourly) hourOfDay[getHours(new Date(hour.hourStartMs), { in: inZone })] += hour.requests;
   const eventLimit = options.eventLimit ?? DEFAULT_EVENT_LIMIT;
-  const events = queries.requestsForClient(found.clientId, summary.firstMs!, summary.lastMs! + 1, eventLimit);
+  const events = queries.requestsForClient(found.clientId, summary.firstMs, summary.lastMs + 1, eventLimit);
 
   const where = [attribution?.network, attribution?.asn != null ? `AS${attribution.asn}${attribution.asOrg ? ` ${attribution.asOrg}` : ''}` : null, attribution?.countryName ?? attribution?.countryCode]
     .filter((part) => part)
     .join(', ');
   const crawlers = userAgents.filter((agent) => agent.crawler !== null).map((agent) => `${agent.crawler!.name} (${agent.crawler!.verdict})`);
   const narrative =
-    `${found.ip}${where ? ` (${where})` : ''} made ${plural(summary.requests, 'request')} between ${narrativeTime(summary.firstMs!, zone)} and ${narrativeTime(summary.lastMs!, zone)} ` +
+    `${found.ip}${where ? ` (${where})` : ''} made ${plural(summary.requests, 'request')} between ${narrativeTime(summary.firstMs, zone)} and ${narrativeTime(summary.lastMs, zone)} ` +
     `with ${plural(userAgents.length, 'user agent')}${crawlers.length > 0 ? `, claiming to be ${[...new Set(crawlers)].join(', ')}` : ''}.`;
 
   return {
@@ -76,8 +130,8 @@ export function describeActor(store: CaseStore, ip: string, options: ActorOption
     firstSeenMs: summary.firstMs,
     lastSeenMs: summary.lastMs,
     userAgents,
-    statuses: queries.clientStatuses(found.clientId),
-    topPaths: queries.clientPaths(found.clientId, options.pathLimit ?? DEFAULT_PATH_LIMIT),
+    statuses: profile.statuses,
+    topPaths: profile.topPaths,
     hourly,
     hourOfDay,
     events,

@@ -22,30 +22,19 @@ export interface PathCounts {
   readonly successes: number;
 }
 
-/** Aggregates over one client address (for `actor`). */
-export interface ClientSummaryRow {
+/**
+ * One client's requests grouped by (user agent, status, path): the whole profile of a client
+ * from one pass over its rows. Separate GROUP BY queries would each re-read every row, and
+ * for a busy crawler that is most of the cost.
+ */
+export interface ClientProfileRow {
+  readonly agentId: number | null;
+  readonly status: number | null;
+  readonly pathId: number | null;
   readonly requests: number;
-  readonly firstMs: number | null;
-  readonly lastMs: number | null;
   readonly bytes: number;
-}
-
-export interface AgentCountRow {
-  readonly userAgent: string | null;
-  readonly requests: number;
   readonly firstMs: number;
   readonly lastMs: number;
-}
-
-export interface StatusCountRow {
-  readonly status: number | null;
-  readonly requests: number;
-}
-
-export interface PathCountRow {
-  readonly path: string | null;
-  readonly requests: number;
-  readonly bytes: number;
 }
 
 export interface HourCountRow {
@@ -100,16 +89,11 @@ export const REQUEST_QUERY_SQL = {
   ipId: 'SELECT id FROM ips WHERE ip = ?',
   requestsForClient: `SELECT ${EVENT_COLUMNS} ${EVENT_JOINS}
     WHERE r.client_ip_id = ? AND r.time_ms >= ? AND r.time_ms < ? ORDER BY r.time_ms, r.id LIMIT ?`,
-  clientSummary: `SELECT count(*) AS requests, min(r.time_ms) AS firstMs, max(r.time_ms) AS lastMs,
-    COALESCE(sum(r.bytes), 0) AS bytes FROM requests r WHERE r.client_ip_id = ?`,
-  clientAgents: `SELECT a.agent AS userAgent, count(*) AS requests, min(r.time_ms) AS firstMs, max(r.time_ms) AS lastMs
-    FROM requests r LEFT JOIN agents a ON a.id = r.agent_id WHERE r.client_ip_id = ?
-    GROUP BY r.agent_id ORDER BY requests DESC, firstMs`,
-  clientStatuses: `SELECT r.status AS status, count(*) AS requests FROM requests r WHERE r.client_ip_id = ?
-    GROUP BY r.status ORDER BY r.status`,
-  clientPaths: `SELECT p.path AS path, count(*) AS requests, COALESCE(sum(r.bytes), 0) AS bytes
-    FROM requests r LEFT JOIN paths p ON p.id = r.path_id WHERE r.client_ip_id = ?
-    GROUP BY r.path_id ORDER BY requests DESC, p.path LIMIT ?`,
+  clientProfile: `SELECT r.agent_id AS agentId, r.status AS status, r.path_id AS pathId, count(*) AS requests,
+    COALESCE(sum(r.bytes), 0) AS bytes, min(r.time_ms) AS firstMs, max(r.time_ms) AS lastMs
+    FROM requests r WHERE r.client_ip_id = ? GROUP BY r.agent_id, r.status, r.path_id`,
+  agentById: 'SELECT agent FROM agents WHERE id = ?',
+  pathById: 'SELECT path FROM paths WHERE id = ?',
   clientHours: `SELECT (r.time_ms / ${HOUR_MS}) * ${HOUR_MS} AS hourStartMs, count(*) AS requests
     FROM requests r WHERE r.client_ip_id = ? GROUP BY hourStartMs ORDER BY hourStartMs`,
 } as const;
@@ -171,20 +155,17 @@ export class RequestQueries {
     return (this.statement('requestsForClient').all(clientId, fromMs, toMs, limit) as EventRow[]).map(toEvent);
   }
 
-  clientSummary(clientId: number): ClientSummaryRow {
-    return this.statement('clientSummary').get(clientId) as ClientSummaryRow;
+  /** One client's requests grouped by user agent, status and path, in one pass over its rows. */
+  clientProfile(clientId: number): ClientProfileRow[] {
+    return this.statement('clientProfile').all(clientId) as ClientProfileRow[];
   }
 
-  clientAgents(clientId: number): AgentCountRow[] {
-    return this.statement('clientAgents').all(clientId) as AgentCountRow[];
+  agentText(agentId: number): string | null {
+    return (this.statement('agentById').get(agentId) as { agent: string } | undefined)?.agent ?? null;
   }
 
-  clientStatuses(clientId: number): StatusCountRow[] {
-    return this.statement('clientStatuses').all(clientId) as StatusCountRow[];
-  }
-
-  clientPaths(clientId: number, limit: number): PathCountRow[] {
-    return this.statement('clientPaths').all(clientId, limit) as PathCountRow[];
+  pathText(pathId: number): string | null {
+    return (this.statement('pathById').get(pathId) as { path: string } | undefined)?.path ?? null;
   }
 
   clientHours(clientId: number): HourCountRow[] {
