@@ -244,6 +244,31 @@ describe('analysis: findDownloads', () => {
     assert.equal(split.requests[1]!.source.sha256, sha(files['web2.log.1.gz']!), 'the sha256 of the bytes as given (compressed)');
   });
 
+  it('decides by logged Range/Content-Range headers when the format records them', async () => {
+    const format = '%h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-Agent}i" "%{Range}i" "%{Content-Range}o"';
+    const ranged = (ip: string, utcIso: string, bytes: number, range: string, contentRange: string): string =>
+      `${ip} - - [${clfTime(utcIso)}] "GET ${FILE} HTTP/1.1" 206 ${bytes} "-" "VLC/3.0" "${range}" "${contentRange}"`;
+    const { store } = await incidentCase({
+      'ranged.log': [
+        // Two ranges that cover the file exactly (0-5999, 6000-9999): complete by ranges.
+        ranged('203.0.113.1', '2026-09-20T10:00:00Z', 6_000, 'bytes=0-5999', 'bytes 0-5999/10000'),
+        ranged('203.0.113.1', '2026-09-20T10:01:00Z', 4_000, 'bytes=6000-', 'bytes 6000-9999/10000'),
+        // The same first range twice: 12,000 bytes sent, more than the size, but 6000-9999 never sent.
+        ranged('203.0.113.2', '2026-09-20T10:00:00Z', 6_000, 'bytes=0-5999', 'bytes 0-5999/10000'),
+        ranged('203.0.113.2', '2026-09-20T10:02:00Z', 6_000, 'bytes=0-5999', 'bytes 0-5999/10000'),
+      ],
+    }, format);
+    opened.push(store);
+    const report = findDownloads(store, FILE);
+    assert.equal(report.sizeBytes, 10_000);
+    assert.equal(report.sizeRule, 'object-size', 'the complete length in Content-Range gives the size without any 200');
+    assert.deepEqual(report.downloads.map((d) => [d.clientIp, d.complete, d.rule]), [
+      ['203.0.113.1', true, 'ranges-cover-file'],
+      ['203.0.113.2', false, 'incomplete'],
+    ]);
+    assert.match(report.downloads[1]!.ruleDetail, /cover 6,000 of 10,000 bytes/);
+  });
+
   it('answers for a target nobody requested', async () => {
     const store = await open({ 'access.log': [at('2026-09-20T09:00:00Z', { ip: '192.0.2.1', path: '/index.html', bytes: 100 })] });
     const report = findDownloads(store, FILE);

@@ -34,8 +34,8 @@ export interface IncidentCase {
   readonly files: Readonly<Record<string, string>>;
 }
 
-/** Write each named log (".gz" names are gzipped) and ingest them all into a new case. */
-export async function incidentCase(logs: Readonly<Record<string, readonly (LineSpec | string)[]>>): Promise<IncidentCase> {
+/** Write each named log (".gz" names are gzipped) and ingest them all into a new case, in `format` (a name or LogFormat string). */
+export async function incidentCase(logs: Readonly<Record<string, readonly (LineSpec | string)[]>>, format = 'combined'): Promise<IncidentCase> {
   const dir = tempDir('logwitness-analysis-');
   const files: Record<string, string> = {};
   for (const [name, lines] of Object.entries(logs)) {
@@ -45,7 +45,7 @@ export async function incidentCase(logs: Readonly<Record<string, readonly (LineS
     files[name] = path;
   }
   const store = CaseStore.open(join(dir, 'case.sqlite'));
-  await ingestPaths(store, Object.values(files), { format: 'combined' });
+  await ingestPaths(store, Object.values(files), { format });
   return { store, dir, files };
 }
 
