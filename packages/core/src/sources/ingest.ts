@@ -153,6 +153,17 @@ async function ingestOne(
   const parser: LineParser | null = format?.createParser(parserOptions) ?? null;
 
   writer.begin();
+  // Another process may have stored the same file while this one waited for the write lock.
+  const storedMeanwhile = preHash === null ? undefined : store.findSourceBySha256(preHash);
+  if (storedMeanwhile !== undefined) {
+    writer.rollback();
+    await opened.batches.return();
+    return {
+      path: label, sha256: preHash, format: storedMeanwhile.format, lines: storedMeanwhile.lines, parsed: storedMeanwhile.parsed,
+      rejected: storedMeanwhile.rejected, blank: storedMeanwhile.skippedLines, skipped: true, status: storedMeanwhile.status,
+      error: storedMeanwhile.error, firstTimeMs: storedMeanwhile.firstTimeMs, lastTimeMs: storedMeanwhile.lastTimeMs,
+    };
+  }
   try {
     const sourceId = writer.addSource({
       path: label,
