@@ -96,15 +96,16 @@ export const cloudFrontFormat: LogFormat = {
   name: 'cloudfront',
   description: 'Amazon CloudFront standard logs (tab-separated W3C, URL-encoded user agent, sc-range-start/end)',
   spec: 'https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/standard-logs-reference.html',
+  // A data line first: `logwitness formats` shows the first sample (the documented layout applies without #Fields).
   samples: [
-    '#Version: 1.0',
-    '#Fields: ' + DEFAULT_FIELDS.replace('cs(host)', 'cs(Host)').replace('cs(referer)', 'cs(Referer)').replace('cs(user-agent)', 'cs(User-Agent)').replace('cs(cookie)', 'cs(Cookie)'),
     [
       '2026-03-02', '10:04:11', 'LHR61-P1', '5243212', '198.51.100.23', 'GET', 'd111111abcdef8.cloudfront.net', '/exports/members.xlsx', '206',
       '-', 'Mozilla/5.0%20(X11;%20Linux%20x86_64)%20Firefox/123.0', '-', '-', 'Hit', 'vZp0Q6ZxbC6Ww8bQ5YYc1Ll0Y3mK9n8rV7nTqZ0uYQ0a7b8c9dEx==',
       'files.example.org', 'https', '412', '0.120', '-', 'TLSv1.3', 'TLS_AES_128_GCM_SHA256', 'Hit', 'HTTP/2.0', '-', '-', '51234', '0.002',
       'Hit', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', '5242880', '0', '5242879',
     ].join('\t'),
+    '#Version: 1.0',
+    '#Fields: ' + DEFAULT_FIELDS.replace('cs(host)', 'cs(Host)').replace('cs(referer)', 'cs(Referer)').replace('cs(user-agent)', 'cs(User-Agent)').replace('cs(cookie)', 'cs(Cookie)'),
   ],
   needsTimeZone: false,
   timeBasis: 'UTC by specification (CloudFront date/time)',

@@ -123,10 +123,11 @@ export const w3cFormat: LogFormat = {
   name: 'w3c',
   description: 'W3C Extended / Microsoft IIS 6-10 (#Fields header, may change mid-file; UTC times; + for spaces)',
   spec: 'https://www.w3.org/TR/WD-logfile.html; https://learn.microsoft.com/en-us/windows/win32/http/w3c-logging',
+  // A data line first: `logwitness formats` shows the first sample (it parses with the IIS default layout).
   samples: [
+    '2026-03-02 09:15:01 192.0.2.10 GET /exports/members.xlsx - 443 - 198.51.100.23 Mozilla/5.0+(Windows+NT+10.0;+Win64;+x64) - 200 0 0 412',
     '#Software: Microsoft Internet Information Services 10.0',
     '#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip cs(User-Agent) cs(Referer) sc-status sc-substatus sc-win32-status time-taken',
-    '2026-03-02 09:15:01 192.0.2.10 GET /exports/members.xlsx - 443 - 198.51.100.23 Mozilla/5.0+(Windows+NT+10.0;+Win64;+x64) - 200 0 0 412',
     '2026-03-02 09:15:07 192.0.2.10 GET /search q=annual+report 443 CORP\\jsmith 2001:db8::5 curl/8.4.0 https://intranet.example/ 404 0 2 15',
   ],
   needsTimeZone: false,
