@@ -171,3 +171,24 @@ export function writeBytes(path: string, bytes: Buffer | string): string {
   writeFileSync(path, bytes);
   return path;
 }
+
+/**
+ * A digest of everything the case holds: its schema (tables, indexes, views), schema version,
+ * and every row of every table. SQLite's planner statistics (sqlite_stat*) are left out:
+ * they are not evidence and ANALYZE rewrites them.
+ */
+export function logicalDigest(casePath: string): string {
+  return withCase(casePath, (store) => {
+    const hash = createHash('sha256');
+    hash.update(`user_version=${store.schemaVersion}\n`);
+    const schema = store.db.prepare("SELECT type, name, sql FROM sqlite_schema WHERE name NOT LIKE 'sqlite_stat%' ORDER BY type, name").all() as { type: string; name: string; sql: string | null }[];
+    for (const item of schema) hash.update(`${item.type} ${item.name} ${item.sql}\n`);
+    for (const table of schema.filter((item) => item.type === 'table')) {
+      for (const row of store.db.prepare(`SELECT * FROM "${table.name}" ORDER BY 1, 2`).raw(true).iterate() as Iterable<unknown[]>) {
+        hash.update(JSON.stringify(row, (_key, value) => (Buffer.isBuffer(value) ? value.toString('base64') : typeof value === 'bigint' ? value.toString() : value)));
+        hash.update('\n');
+      }
+    }
+    return hash.digest('hex');
+  });
+}

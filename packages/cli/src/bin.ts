@@ -2,7 +2,7 @@
  * The logwitness command line. This is the only module that reads argv and sets the exit
  * code: 0 success, 1 user error (one clear line on stderr), 2 internal error.
  */
-import { InputError, isUserError, TOOL_VERSION, checkTimeZone } from '@logwitness/core';
+import { InputError, isUserError, storeFailureOf, TOOL_VERSION, checkTimeZone } from '@logwitness/core';
 import yargs, { type Argv, type CommandModule } from 'yargs';
 import * as actor from './commands/actor';
 import * as downloads from './commands/downloads';
@@ -71,8 +71,9 @@ export async function run(argv: readonly string[]): Promise<number> {
     }).parseAsync();
     return exitCode;
   } catch (error) {
-    if (isUserError(error)) {
-      writeErr(`logwitness: ${error.message}`);
+    const userError = isUserError(error) ? error : storeFailureOf(error);
+    if (userError !== null) {
+      writeErr(`logwitness: ${userError.message}`);
       return 1;
     }
     writeErr(`logwitness: internal error: ${(error as Error)?.message ?? String(error)}`);

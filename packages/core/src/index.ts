@@ -35,6 +35,8 @@ export { normalizeTargetPath } from './url-path';
 export { CaseStore, type OpenCaseOptions, type SourceRow } from './store/case-store';
 /** Run read-only SQL over a case file. */
 export { runReadOnlySql, type SqlResult } from './store/read-only-sql';
+/** Turn a SQLite failure caused by the environment (disk full, read-only, I/O, lock) into a StoreError. */
+export { storeFailureOf } from './store/store-failure';
 
 /** Ingest files, directories and stdin into a case. */
 export { ingestPaths, type IngestOptions, type IngestProgress, type IngestResult, type FileIngestResult } from './sources/ingest';
