@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { findDownloads, type CaseStore } from '@logwitness/core';
+import { buildTimeline, findDownloads, type CaseStore } from '@logwitness/core';
 import { clfTime, incidentCase, type LineSpec } from './incident-case';
 
 const FILE = '/admin/export/donors-2026.csv';
@@ -188,6 +188,7 @@ describe('analysis: findDownloads', () => {
     assert.deepEqual(prefix.downloads.map((d) => d.sizeBytes), [SIZE, 500, 700]);
     assert.ok(prefix.downloads.every((d) => d.complete));
 
+    assert.match(buildTimeline(store, '/admin/export/', { match: 'prefix' }).narrative, /^3 downloads of files under \/admin\/export\/ between/);
     const glob = findDownloads(store, '/admin/export/*.csv', { match: 'glob' });
     assert.deepEqual(glob.downloads.map((d) => d.path), [FILE, '/admin/export/members.csv']);
     const deep = findDownloads(store, '/admin/**/donors-*.csv', { match: 'glob' });

@@ -70,6 +70,10 @@ describe('analysis: buildTimeline', () => {
     assert.equal(discovery.referrer, 'https://leak.example/admin/export/');
     assert.deepEqual(discovery.before.map((r) => r.target), ['/', '/admin/export/', FILE]);
     assert.equal(discovery.before[2]!.method, 'HEAD');
+    // The site's own pages are known from referrers pointing at paths this client requested
+    // (leak.example/admin/export/ -> /admin/export/); the forum is the other site it came from.
+    assert.equal(discovery.externalReferrer?.referrer, 'https://forum.example.net/t/42');
+    assert.equal(discovery.externalReferrer?.target, '/');
   });
 
   it('writes a narrative whose numbers match the listed events', () => {

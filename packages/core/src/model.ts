@@ -255,6 +255,12 @@ export interface Discovery {
   readonly referrer: string | null;
   /** That client's requests in the hour before its first success. */
   readonly before: readonly RequestEvent[];
+  /**
+   * The earliest referrer from another site in that hour (a forum, a search engine, a chat
+   * link), or null. "Another site": a host other than those whose referrer URLs point at
+   * paths this client requested (the site's own pages).
+   */
+  readonly externalReferrer: RequestEvent | null;
 }
 
 /** The answer to `logwitness timeline TARGET`. */

@@ -29,7 +29,11 @@ function writeText(report: TimelineReport, zone: string): void {
     ['refused after the fix', report.refusedAfterFix.length],
   ]));
   if (discovery !== null) {
-    writeOut(`Discovery: first obtained by ${discovery.first.clientIp} at ${formatDisplayTime(discovery.first.timeMs, zone)}, referrer: ${discovery.referrer ?? '(none)'}`);
+    const external = discovery.externalReferrer;
+    writeOut(escapeForTerminal(
+      `Discovery: first obtained by ${discovery.first.clientIp} at ${formatDisplayTime(discovery.first.timeMs, zone)}, referrer: ${discovery.referrer ?? '(none)'}` +
+        (external === null ? '' : `; arrived from another site: ${external.referrer} (${formatDisplayTime(external.timeMs, zone)}, ${external.source.file}:${external.source.line})`),
+    ));
     if (discovery.before.length > 0) {
       writeOut('What that address requested in the hour before:');
       writeOut(renderTable(['time', 'method', 'path', 'status', 'referrer', 'source'], discovery.before.map((r) => [

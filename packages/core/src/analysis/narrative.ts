@@ -53,7 +53,8 @@ function downloadsClause(report: DownloadsReport, zone: string): string {
   else when = `between ${narrativeTime(summary.firstMs!, zone)} and ${narrativeTime(summary.lastMs!, zone)}`;
   const completeness = downloads.length === 1 ? (first.complete ? 'complete' : 'partial') : `${count.format(summary.complete)} complete, ${count.format(summary.partial)} partial`;
   const networks = new Set(downloads.map((download) => networkKey(download.clientIp, download.attribution)));
-  let sentence = `${plural(summary.downloads, 'download')} of ${target} ${when} (${completeness}) by ${plural(summary.clients, 'client')} in ${plural(networks.size, 'network')}`;
+  const subject = report.match === 'exact' ? target : report.match === 'prefix' ? `files under ${target}` : `files matching ${target}`;
+  let sentence = `${plural(summary.downloads, 'download')} of ${subject} ${when} (${completeness}) by ${plural(summary.clients, 'client')} in ${plural(networks.size, 'network')}`;
   const known = downloads.filter((download: Download) => download.attribution?.network);
   if (known.length > 0) {
     const labels = [...new Set(known.map((download) => download.attribution!.network!))];

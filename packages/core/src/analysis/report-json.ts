@@ -139,7 +139,12 @@ export function timelineReportJson(report: TimelineReport): Record<string, unkno
     discovery:
       discovery === null
         ? null
-        : { first: requestJson(discovery.first), referrer: discovery.referrer, before: discovery.before.map(requestJson) },
+        : {
+            first: requestJson(discovery.first),
+            referrer: discovery.referrer,
+            before: discovery.before.map(requestJson),
+            externalReferrer: discovery.externalReferrer === null ? null : requestJson(discovery.externalReferrer),
+          },
     refusedAfterFix: report.refusedAfterFix.map(requestJson),
   };
 }
