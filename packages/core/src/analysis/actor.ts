@@ -9,7 +9,8 @@ import type { ActorReport, ActorUserAgent } from '../model';
 import type { CaseStore } from '../store/case-store';
 import { RequestQueries } from '../store/request-queries';
 import { checkCrawler } from './crawlers';
-import { narrativeTime, plural } from './narrative';
+import { narrativeTime } from './narrative';
+import { plural } from './plain-text';
 import type { AnalysisOptions } from './options';
 
 export interface ActorOptions extends AnalysisOptions {

@@ -4,6 +4,7 @@
  * bytes reach the file size; 206 bytes adding up to at least the size.
  */
 import type { CompletenessRule, RequestEvent } from '../model';
+import { formatCount } from './plain-text';
 import { coveredBytes, formatRanges, hasRangeInfo, servedRanges, unionRanges, type ByteRange } from './byte-ranges';
 
 export interface Completeness {
@@ -12,8 +13,6 @@ export interface Completeness {
   /** The rule's evidence in one plain sentence. */
   readonly detail: string;
 }
-
-const count = new Intl.NumberFormat('en-US');
 
 function percent(part: number, whole: number): string {
   return `${Math.floor((part / whole) * 1000) / 10}%`;
@@ -33,7 +32,7 @@ export function decideCompleteness(requests: readonly RequestEvent[], sizeBytes:
   if (sizeBytes === null) {
     return { complete: false, rule: 'incomplete', detail: 'the file size is unknown (no 200 response and no logged object size): give --size to decide completeness' };
   }
-  const size = count.format(sizeBytes);
+  const size = formatCount(sizeBytes);
   if (rangesDecide(requests)) {
     const ranges: ByteRange[] = [];
     for (const request of requests) ranges.push(...(servedRanges(request, sizeBytes) ?? []));
@@ -45,12 +44,12 @@ export function decideCompleteness(requests: readonly RequestEvent[], sizeBytes:
     return {
       complete: false,
       rule: 'incomplete',
-      detail: `the byte ranges sent (${formatRanges(union) || 'none'}) cover ${count.format(covered)} of ${size} bytes (${percent(covered, sizeBytes)})`,
+      detail: `the byte ranges sent (${formatRanges(union) || 'none'}) cover ${formatCount(covered)} of ${size} bytes (${percent(covered, sizeBytes)})`,
     };
   }
   const full = requests.find((request) => request.status === 200 && (request.bytes ?? 0) >= sizeBytes);
   if (full !== undefined) {
-    return { complete: true, rule: 'full-200', detail: `a 200 response sent ${count.format(full.bytes!)} bytes, reaching the file size of ${size} bytes` };
+    return { complete: true, rule: 'full-200', detail: `a 200 response sent ${formatCount(full.bytes!)} bytes, reaching the file size of ${size} bytes` };
   }
   const partial = requests.filter((request) => request.status === 206);
   const partialBytes = partial.reduce((total, request) => total + (request.bytes ?? 0), 0);
@@ -58,12 +57,12 @@ export function decideCompleteness(requests: readonly RequestEvent[], sizeBytes:
     return {
       complete: true,
       rule: 'partial-bytes-sum',
-      detail: `${partial.length} partial (206) responses sent ${count.format(partialBytes)} bytes in total, at least the file size of ${size} bytes (ranges not logged)`,
+      detail: `${partial.length} partial (206) responses sent ${formatCount(partialBytes)} bytes in total, at least the file size of ${size} bytes (ranges not logged)`,
     };
   }
   const largest200 = Math.max(0, ...requests.filter((request) => request.status === 200).map((request) => request.bytes ?? 0));
   const parts: string[] = [];
-  if (largest200 > 0) parts.push(`the largest 200 response sent ${count.format(largest200)} of ${size} bytes (${percent(largest200, sizeBytes)}; aborted)`);
-  if (partial.length > 0) parts.push(`${partial.length} partial (206) response${partial.length === 1 ? '' : 's'} sent ${count.format(partialBytes)} bytes in total`);
+  if (largest200 > 0) parts.push(`the largest 200 response sent ${formatCount(largest200)} of ${size} bytes (${percent(largest200, sizeBytes)}; aborted)`);
+  if (partial.length > 0) parts.push(`${partial.length} partial (206) response${partial.length === 1 ? '' : 's'} sent ${formatCount(partialBytes)} bytes in total`);
   return { complete: false, rule: 'incomplete', detail: `${parts.join('; ')}: less than the file size of ${size} bytes` };
 }

@@ -6,13 +6,7 @@ import { tz } from '@date-fns/tz';
 import { format } from 'date-fns';
 import ipaddr from 'ipaddr.js';
 import type { Attribution, CrawlerCheck, Download, DownloadsReport, ExposureWindow, RequestEvent } from '../model';
-
-const count = new Intl.NumberFormat('en-US');
-
-/** "3 downloads", "1 download". */
-export function plural(n: number, singular: string, pluralForm = `${singular}s`): string {
-  return `${count.format(n)} ${n === 1 ? singular : pluralForm}`;
-}
+import { formatCount, plural } from './plain-text';
 
 /** "20 Sep 2011 03:14 UTC", or "20 Sep 2011 04:14 +01:00" in another display zone. */
 export function narrativeTime(timeMs: number, zone = 'UTC'): string {
@@ -51,19 +45,19 @@ function downloadsClause(report: DownloadsReport, zone: string): string {
   let when: string;
   if (downloads.length === 1 && first.startMs === first.endMs) when = `on ${narrativeTime(first.startMs, zone)}`;
   else when = `between ${narrativeTime(summary.firstMs!, zone)} and ${narrativeTime(summary.lastMs!, zone)}`;
-  const completeness = downloads.length === 1 ? (first.complete ? 'complete' : 'partial') : `${count.format(summary.complete)} complete, ${count.format(summary.partial)} partial`;
+  const completeness = downloads.length === 1 ? (first.complete ? 'complete' : 'partial') : `${formatCount(summary.complete)} complete, ${formatCount(summary.partial)} partial`;
   const networks = new Set(downloads.map((download) => networkKey(download.clientIp, download.attribution)));
   const subject = report.match === 'exact' ? target : report.match === 'prefix' ? `files under ${target}` : `files matching ${target}`;
   let sentence = `${plural(summary.downloads, 'download')} of ${subject} ${when} (${completeness}) by ${plural(summary.clients, 'client')} in ${plural(networks.size, 'network')}`;
   const known = downloads.filter((download: Download) => download.attribution?.network);
   if (known.length > 0) {
     const labels = [...new Set(known.map((download) => download.attribution!.network!))];
-    sentence += `; ${count.format(known.length)} from ${labels.length === 1 ? 'a known network' : 'known networks'}: ${labelList(labels)}`;
+    sentence += `; ${formatCount(known.length)} from ${labels.length === 1 ? 'a known network' : 'known networks'}: ${labelList(labels)}`;
   }
   const crawlers = downloads.filter((download) => download.crawler !== null);
   if (crawlers.length > 0) {
     const names = [...new Set(crawlers.map((download) => `${download.crawler!.name} (${CRAWLER_VERDICT_TEXT[download.crawler!.verdict]})`))];
-    sentence += `; ${count.format(crawlers.length)} by ${crawlers.length === 1 ? 'a crawler' : 'crawlers'}: ${labelList(names)}`;
+    sentence += `; ${formatCount(crawlers.length)} by ${crawlers.length === 1 ? 'a crawler' : 'crawlers'}: ${labelList(names)}`;
   }
   return sentence;
 }

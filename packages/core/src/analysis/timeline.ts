@@ -10,9 +10,8 @@ import { analyzeTarget } from './downloads';
 import { computeExposure } from './exposure';
 import { buildNarrative } from './narrative';
 import type { AnalysisOptions } from './options';
+import { formatCount } from './plain-text';
 import { classifyNonContent, isSuccessfulContent } from './request-kinds';
-
-const count = new Intl.NumberFormat('en-US');
 
 function describeEvent(kind: TimelineEventKind, request: RequestEvent, download: Download | undefined, closing: boolean): string {
   const who = request.clientIp;
@@ -21,7 +20,7 @@ function describeEvent(kind: TimelineEventKind, request: RequestEvent, download:
   switch (kind) {
     case 'download':
     case 'partial-download': {
-      const bytes = `${count.format(request.bytes ?? 0)} bytes`;
+      const bytes = `${formatCount(request.bytes ?? 0)} bytes`;
       const part = download!.requests.length === 1 ? '' : ` (${download!.requests.indexOf(request) + 1} of ${download!.requests.length} requests)`;
       return `${who} received ${bytes} (${method} ${status}): ${download!.complete ? 'complete' : 'partial'} download #${download!.number}${part}`;
     }
