@@ -88,7 +88,7 @@ describe('analysis: crawler checks', () => {
       const attributor = { attribute: (ip: string) => asnAttribution(ip, 64500, 'Example Hosting') };
       const report = describeActor(store, '198.51.100.66', { attributor });
       assert.equal(report.userAgents[0]!.crawler?.verdict, 'mismatch');
-      assert.match(report.narrative, /claiming to be Googlebot \(mismatch\)/);
+      assert.match(report.narrative, /identifying as Googlebot \(network does not match its operator\)/);
       assert.match(report.narrative, /AS64500 Example Hosting/);
     } finally {
       store.close();

@@ -5,7 +5,7 @@
  */
 import { tz } from '@date-fns/tz';
 import { getHours } from 'date-fns';
-import type { ActorReport, ActorUserAgent } from '../model';
+import type { ActorReport, ActorUserAgent, CrawlerCheck } from '../model';
 import type { CaseStore } from '../store/case-store';
 import { RequestQueries } from '../store/request-queries';
 import { checkCrawler } from './crawlers';
@@ -21,6 +21,12 @@ export interface ActorOptions extends AnalysisOptions {
 }
 
 const DEFAULT_EVENT_LIMIT = 1_000;
+
+const ACTOR_VERDICT_TEXT: Readonly<Record<CrawlerCheck['verdict'], string>> = {
+  verified: 'network matches its operator',
+  mismatch: 'network does not match its operator',
+  unknown: 'network not checked',
+};
 const DEFAULT_PATH_LIMIT = 20;
 
 /** Find the stored spelling of an address: as given, else lower-cased (IPv6 hex digits). */
@@ -118,10 +124,10 @@ export function describeActor(store: CaseStore, ip: string, options: ActorOption
   const where = [attribution?.network, attribution?.asn != null ? `AS${attribution.asn}${attribution.asOrg ? ` ${attribution.asOrg}` : ''}` : null, attribution?.countryName ?? attribution?.countryCode]
     .filter((part) => part)
     .join(', ');
-  const crawlers = userAgents.filter((agent) => agent.crawler !== null).map((agent) => `${agent.crawler!.name} (${agent.crawler!.verdict})`);
+  const crawlers = userAgents.filter((agent) => agent.crawler !== null).map((agent) => `${agent.crawler!.name} (${ACTOR_VERDICT_TEXT[agent.crawler!.verdict]})`);
   const narrative =
     `${found.ip}${where ? ` (${where})` : ''} made ${plural(summary.requests, 'request')} between ${narrativeTime(summary.firstMs, zone)} and ${narrativeTime(summary.lastMs, zone)} ` +
-    `with ${plural(userAgents.length, 'user agent')}${crawlers.length > 0 ? `, claiming to be ${[...new Set(crawlers)].join(', ')}` : ''}.`;
+    `with ${plural(userAgents.length, 'user agent')}${crawlers.length > 0 ? `, identifying as ${[...new Set(crawlers)].join(', ')}` : ''}.`;
 
   return {
     ip: found.ip,
