@@ -1,0 +1,296 @@
+/**
+ * A batch of lines turned into rows ready to store, in a compact form that crosses a
+ * worker-thread boundary cheaply: numbers in one Float64Array, repeated strings (addresses,
+ * paths, user agents, referrers, methods, protocols) replaced by small per-file reference
+ * numbers whose strings are sent once, and the batch's raw bytes already deflated.
+ *
+ * The encoder runs where the parsing runs (a worker thread for large files, the main thread
+ * otherwise); the store's IngestWriter decodes. Keeping every per-line decision here (what is
+ * blank, rejected or parsed, the client address choice, the normalised path, what a reject
+ * records) means both transports give byte-identical cases.
+ */
+import { deflateRawSync } from 'node:zlib';
+import type { LineParser } from '../formats/log-format';
+import type { AccessRecord } from '../model';
+import { normalizeTargetPath } from '../url-path';
+import { KEPT_OVERLONG_BYTES, MAX_LINE_BYTES, type LineBatch } from './line-reader';
+
+/** Rejects keep at most this much of the line's text (the full bytes are in raw_blocks). */
+const MAX_REJECT_TEXT = KEPT_OVERLONG_BYTES;
+/**
+ * Past this many distinct strings in one table, the per-file reference numbers start again
+ * (the writer is told), so memory stays bounded on hostile input with endless distinct values.
+ */
+export const MAX_REFERENCED_STRINGS = 500_000;
+
+/** Positions of the numeric columns of one row in {@link ParsedBatch.numbers}. NaN stands for null. */
+export const enum Col {
+  Line = 0,
+  TimeMs,
+  UtcOffsetMin,
+  ClientIp,
+  RemoteIp,
+  Path,
+  Status,
+  Bytes,
+  Referrer,
+  Agent,
+  Method,
+  Protocol,
+}
+export const COLUMN_COUNT = 12;
+
+/** The interned string tables; reference numbers are per table and per file. */
+export const STRING_TABLES = ['ips', 'paths', 'agents', 'referrers', 'words'] as const;
+export type StringTable = (typeof STRING_TABLES)[number];
+
+/** Fields most formats leave empty: sent only for the rows that have any of them. */
+export interface RareFields {
+  readonly forwardedFor: string | null;
+  readonly requestLine: string | null;
+  readonly ident: string | null;
+  readonly user: string | null;
+  readonly vhost: string | null;
+  readonly serverPort: number | null;
+  readonly durationUs: number | null;
+  readonly rangeHeader: string | null;
+  readonly contentRange: string | null;
+  readonly rangeStart: number | null;
+  readonly rangeEnd: number | null;
+  readonly objectSize: number | null;
+  /** AccessRecord.extra as JSON. */
+  readonly extra: string | null;
+}
+
+export interface BatchReject {
+  readonly line: number;
+  readonly reason: string;
+  /** The line decoded for display, at most 64 KiB of it. */
+  readonly raw: string;
+  /** Its full length in bytes (terminator excluded). */
+  readonly rawBytes: number;
+}
+
+export interface ParsedBatch {
+  readonly firstLine: number;
+  readonly lineCount: number;
+  /** The batch's exact bytes, deflate-raw compressed. */
+  readonly rawBlock: Uint8Array;
+  /** Rows: {@link COLUMN_COUNT} numbers each. */
+  readonly rowCount: number;
+  readonly numbers: Float64Array;
+  /** The request target as sent, per row, when it differs from the normalised path. */
+  readonly targets: readonly (string | null)[];
+  /** Row indexes having rare fields, and those fields. */
+  readonly rareRows: readonly number[];
+  readonly rare: readonly RareFields[];
+  readonly rejects: readonly BatchReject[];
+  /** Strings first referenced in this batch, per table, in reference-number order. */
+  readonly newStrings: Readonly<Record<StringTable, readonly string[]>>;
+  /** Tables whose reference numbers started again from 0 before this batch's new strings. */
+  readonly resetTables: readonly StringTable[];
+  readonly parsed: number;
+  readonly rejected: number;
+  readonly blank: number;
+  readonly firstTimeMs: number | null;
+  readonly lastTimeMs: number | null;
+  /** Bytes of the input read so far, for progress. */
+  readonly bytesRead: number;
+}
+
+class StringReferences {
+  private readonly map = new Map<string, number>();
+  private fresh: string[] = [];
+  private reset = false;
+
+  refOf(value: string): number {
+    let ref = this.map.get(value);
+    if (ref !== undefined) return ref;
+    ref = this.map.size;
+    this.map.set(value, ref);
+    this.fresh.push(value);
+    return ref;
+  }
+
+  /**
+   * The strings first referenced since the last call, and whether the numbering started
+   * again before them. The numbering restarts only between batches, so that every reference
+   * in a batch uses one numbering.
+   */
+  take(): { fresh: string[]; reset: boolean } {
+    const taken = { fresh: this.fresh, reset: this.reset };
+    this.fresh = [];
+    this.reset = false;
+    if (this.map.size >= MAX_REFERENCED_STRINGS) {
+      this.map.clear();
+      this.reset = true;
+    }
+    return taken;
+  }
+}
+
+/** Chooses the client address of a request (see geo/client-ip.ts): the connecting address unless a trusted proxy forwarded it. */
+export type ClientIpChooser = (remoteIp: string, forwardedFor: string | null) => string;
+
+function hasRareFields(r: AccessRecord): boolean {
+  return (
+    r.forwardedFor !== null || r.requestLine !== null || r.ident !== null || r.user !== null || r.vhost !== null || r.serverPort !== null ||
+    r.durationUs !== null || r.rangeHeader !== null || r.contentRange !== null || r.rangeStart !== null || r.rangeEnd !== null ||
+    r.objectSize !== null || r.extra !== null
+  );
+}
+
+function orNaN(value: number | null): number {
+  return value === null ? NaN : value;
+}
+
+/** Turns line batches of one file into {@link ParsedBatch}es. One per file: parsers and references are per file. */
+export class BatchEncoder {
+  private readonly parser: LineParser | null;
+  private readonly chooseClientIp: ClientIpChooser | null;
+  private readonly refs: Record<StringTable, StringReferences> = {
+    ips: new StringReferences(),
+    paths: new StringReferences(),
+    agents: new StringReferences(),
+    referrers: new StringReferences(),
+    words: new StringReferences(),
+  };
+
+  /** `parser` null: the file has no log lines (every line counts as blank). */
+  constructor(parser: LineParser | null, chooseClientIp: ClientIpChooser | null) {
+    this.parser = parser;
+    this.chooseClientIp = chooseClientIp;
+  }
+
+  encode(batch: LineBatch, bytesRead: number): ParsedBatch {
+    const lines = batch.lines;
+    let numbers = new Float64Array(lines.length * COLUMN_COUNT);
+    let rowCount = 0;
+    const targets: (string | null)[] = [];
+    const rareRows: number[] = [];
+    const rare: RareFields[] = [];
+    const rejects: BatchReject[] = [];
+    let parsed = 0;
+    let blank = 0;
+    let firstTimeMs: number | null = null;
+    let lastTimeMs: number | null = null;
+    const refs = this.refs;
+
+    // The byte length of a rejected line, found lazily in the batch's raw bytes (the decoded
+    // text is longer when invalid UTF-8 became U+FFFD).
+    let cursorLine = 0;
+    let cursorOffset = 0;
+    const rawLengthOf = (index: number): number => {
+      for (; cursorLine < index; cursorLine++) cursorOffset = batch.rawBytes.indexOf(10, cursorOffset) + 1;
+      const newline = batch.rawBytes.indexOf(10, cursorOffset);
+      let end = newline === -1 ? batch.rawBytes.length : newline;
+      if (end > cursorOffset && batch.rawBytes[end - 1] === 13) end--;
+      return end - cursorOffset;
+    };
+
+    const addRow = (lineNumber: number, r: AccessRecord): void => {
+      if ((rowCount + 1) * COLUMN_COUNT > numbers.length) {
+        const grown = new Float64Array(numbers.length * 2 + COLUMN_COUNT * 8);
+        grown.set(numbers);
+        numbers = grown;
+      }
+      if (firstTimeMs === null || r.timeMs < firstTimeMs) firstTimeMs = r.timeMs;
+      if (lastTimeMs === null || r.timeMs > lastTimeMs) lastTimeMs = r.timeMs;
+      const clientIp = this.chooseClientIp === null ? r.remoteIp : this.chooseClientIp(r.remoteIp, r.forwardedFor);
+      const path = r.target === null ? null : normalizeTargetPath(r.target);
+      const at = rowCount * COLUMN_COUNT;
+      numbers[at + Col.Line] = lineNumber;
+      numbers[at + Col.TimeMs] = r.timeMs;
+      numbers[at + Col.UtcOffsetMin] = r.utcOffsetMin;
+      numbers[at + Col.ClientIp] = refs.ips.refOf(clientIp);
+      numbers[at + Col.RemoteIp] = r.remoteIp === clientIp ? NaN : refs.ips.refOf(r.remoteIp);
+      numbers[at + Col.Path] = path === null ? NaN : refs.paths.refOf(path);
+      numbers[at + Col.Status] = orNaN(r.status);
+      numbers[at + Col.Bytes] = orNaN(r.bytes);
+      numbers[at + Col.Referrer] = r.referrer === null ? NaN : refs.referrers.refOf(r.referrer);
+      numbers[at + Col.Agent] = r.userAgent === null ? NaN : refs.agents.refOf(r.userAgent);
+      numbers[at + Col.Method] = r.method === null ? NaN : refs.words.refOf(r.method);
+      numbers[at + Col.Protocol] = r.protocol === null ? NaN : refs.words.refOf(r.protocol);
+      targets.push(r.target === path ? null : r.target);
+      if (hasRareFields(r)) {
+        rareRows.push(rowCount);
+        rare.push({
+          forwardedFor: r.forwardedFor,
+          requestLine: r.requestLine,
+          ident: r.ident,
+          user: r.user,
+          vhost: r.vhost,
+          serverPort: r.serverPort,
+          durationUs: r.durationUs,
+          rangeHeader: r.rangeHeader,
+          contentRange: r.contentRange,
+          rangeStart: r.rangeStart,
+          rangeEnd: r.rangeEnd,
+          objectSize: r.objectSize,
+          extra: r.extra === null ? null : JSON.stringify(r.extra),
+        });
+      }
+      rowCount++;
+    };
+
+    const parser = this.parser;
+    for (let i = 0; i < lines.length; i++) {
+      const lineNumber = batch.firstLine + i;
+      const text = lines[i]!;
+      if (batch.overlongBytes !== null) {
+        rejects.push({
+          line: lineNumber,
+          reason: `line is ${batch.overlongBytes} bytes, over the ${MAX_LINE_BYTES}-byte limit (first ${KEPT_OVERLONG_BYTES} bytes kept)`,
+          raw: text,
+          rawBytes: batch.overlongBytes,
+        });
+        continue;
+      }
+      if (batch.cutShort === true) {
+        rejects.push({ line: lineNumber, reason: 'line cut short: the input is damaged here (its fields cannot be trusted)', raw: text.slice(0, MAX_REJECT_TEXT), rawBytes: batch.rawBytes.length });
+        continue;
+      }
+      if (parser === null || text.trim() === '') {
+        blank++;
+        continue;
+      }
+      const result = parser.parseLine(text);
+      if (result.kind === 'skip') {
+        blank++;
+      } else if (result.kind === 'reject') {
+        rejects.push({ line: lineNumber, reason: result.reason, raw: text.slice(0, MAX_REJECT_TEXT), rawBytes: rawLengthOf(i) });
+      } else {
+        parsed++;
+        addRow(lineNumber, result.record);
+        if (result.more !== undefined) for (const record of result.more) addRow(lineNumber, record);
+      }
+    }
+
+    const newStrings = {} as Record<StringTable, readonly string[]>;
+    const resetTables: StringTable[] = [];
+    for (const table of STRING_TABLES) {
+      const taken = refs[table].take();
+      newStrings[table] = taken.fresh;
+      if (taken.reset) resetTables.push(table);
+    }
+    return {
+      firstLine: batch.firstLine,
+      lineCount: lines.length,
+      rawBlock: deflateRawSync(batch.rawBytes, { level: 1 }),
+      rowCount,
+      numbers: numbers.length === rowCount * COLUMN_COUNT ? numbers : numbers.slice(0, rowCount * COLUMN_COUNT),
+      targets,
+      rareRows,
+      rare,
+      rejects,
+      newStrings,
+      resetTables,
+      parsed,
+      rejected: rejects.length,
+      blank,
+      firstTimeMs,
+      lastTimeMs,
+      bytesRead,
+    };
+  }
+}
