@@ -121,7 +121,10 @@ describe('formats: AWS ALB and Classic ELB', () => {
     assert.equal(first!.extra?.['field_32'], 'future field 2');
     assert.equal(second!.durationUs, null, '-1 processing times give no duration');
     assert.equal(second!.status, 503);
-    assert.deepEqual(rejectsOf(parsed).map((r) => r.line), [3, 4, 5]);
+    const ipv6 = recordsOf(parsed)[2]!;
+    assert.equal(ipv6.remoteIp, '2001:db8:85a3::8a2e:370', 'IPv6 client written without brackets: the port follows the last colon');
+    assert.equal(ipv6.extra?.['client_port'], '41866');
+    assert.deepEqual(rejectsOf(parsed).map((r) => r.line), [4, 5, 6]);
     for (const r of rejectsOf(parsed)) assert.ok(r.reason.length > 10);
   });
   it('Classic ELB: TCP lines are connections without a request; bad status rejected', () => {
@@ -279,7 +282,7 @@ describe('formats: custom Apache LogFormat and nginx log_format strings', () => 
 describe('formats: auto-detection across formats', () => {
   // [fixture, expected format, how many leading lines (the fixtures end with malformed lines)]
   const cases: [string, string, number][] = [
-    ['w3c.log', 'w3c', 99], ['w3c-no-fields.log', 'w3c', 99], ['cloudfront.log', 'cloudfront', 99], ['alb.log', 'alb', 2], ['elb.log', 'elb', 2],
+    ['w3c.log', 'w3c', 99], ['w3c-no-fields.log', 'w3c', 99], ['cloudfront.log', 'cloudfront', 99], ['alb.log', 'alb', 3], ['elb.log', 'elb', 2],
     ['s3.log', 's3', 99], ['caddy.log', 'caddy', 99], ['traefik-json.log', 'traefik-json', 99], ['traefik-clf.log', 'traefik-clf', 2],
     ['haproxy.log', 'haproxy', 99], ['custom-nginx.log', 'combined', 99],
   ];

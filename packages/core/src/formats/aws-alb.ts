@@ -17,10 +17,10 @@
  * 192.168.131.39:2817 10.0.0.1:80 0.000 0.001 0.000 200 200 34 366 "GET
  * http://www.example.com:80/ HTTP/1.1" "curl/7.46.0" - - arn:aws:... "Root=1-58337262-..."`
  */
-import { awsLbRecord, namedExtras, splitAwsFields } from './aws-fields';
+import { awsLbRecord, namedExtras, splitAwsClient, splitAwsFields } from './aws-fields';
 import { ElbLineParser } from './aws-elb';
 import { parseIsoTime } from './iso-time';
-import { EMPTY_RECORD, parseCount, reject, splitHostPort, type LineParser, type LineResult, type LogFormat } from './log-format';
+import { EMPTY_RECORD, parseCount, reject, type LineParser, type LineResult, type LogFormat } from './log-format';
 
 const ALB_FIELDS = [
   'type', 'time', 'elb', 'client', 'target', 'request_processing_time', 'target_processing_time', 'response_processing_time',
@@ -53,7 +53,7 @@ const IP_LIKE = /^[0-9a-fA-F:.]+$/;
 function connectionRecord(values: readonly string[], names: readonly string[], at: { time: number; client: number; port: number | null; sentBytes: number | null }, kind: string): LineResult {
   const time = parseIsoTime(values[at.time] ?? '');
   if (time === null) return reject(`time "${(values[at.time] ?? '').slice(0, 40)}" is not an ISO-8601 time`);
-  const client = at.port === null ? splitHostPort(values[at.client] ?? '') : { host: values[at.client] ?? '', port: parseCount(values[at.port]) };
+  const client = at.port === null ? splitAwsClient(values[at.client] ?? '') : { host: values[at.client] ?? '', port: parseCount(values[at.port]) };
   if (client.host === '' || client.host === '-') return reject('no client address');
   const extra = namedExtras(names, values, 0) ?? {};
   delete extra['time'];

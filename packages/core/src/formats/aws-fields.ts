@@ -39,6 +39,20 @@ export function splitAwsFields(line: string): string[] {
   return fields;
 }
 
+/**
+ * An AWS "client:port" field. AWS always writes the port and writes IPv6 clients without
+ * brackets ("2001:db8::5:41866"), so the port is what follows the last colon.
+ */
+export function splitAwsClient(value: string): { host: string; port: number | null } {
+  if (value.startsWith('[')) return splitHostPort(value);
+  const colon = value.lastIndexOf(':');
+  if (colon > 0) {
+    const port = parseCount(value.slice(colon + 1));
+    if (port !== null && port <= 65535) return { host: value.slice(0, colon), port };
+  }
+  return { host: value, port: null };
+}
+
 /** Keep the named values that are present (not "-" or empty) in an extra map. */
 export function namedExtras(names: readonly string[], values: readonly string[], from: number): Record<string, string> | null {
   let extra: Record<string, string> | null = null;
@@ -77,7 +91,7 @@ export function awsLbRecord(
 ): LineResult {
   const time = parseIsoTime(values[at.time]!);
   if (time === null || time.offsetMin === null) return reject(`time "${values[at.time]!.slice(0, 40)}" is not an ISO-8601 UTC time`);
-  const client = splitHostPort(values[at.client]!);
+  const client = splitAwsClient(values[at.client]!);
   if (client.host === '' || client.host === '-') return reject('no client:port field');
   const requestLine = values[at.request]!;
   const request = splitRequestLine(requestLine);
