@@ -50,7 +50,7 @@ describe('robustness: concurrent readers and writers', function () {
   before(function () {
     dir = tempDir('logwitness-concurrency-');
     logs = [1, 2, 3, 4].map((n) => join(dir, `part-${n}.log`));
-    generated = logs.map((path, i) => writeGeneratedLog(path, 3_000, 100 + i));
+    generated = logs.map((path, i) => writeGeneratedLog(path, 2_500, 100 + i));
   });
 
   it('sources and sql read while an ingest writes, and only ever see whole files', async function () {

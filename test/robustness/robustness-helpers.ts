@@ -7,7 +7,9 @@ import { strict as assert } from 'node:assert';
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync, openSync, writeSync, closeSync } from 'node:fs';
 import { inflateRawSync } from 'node:zlib';
+import { join } from 'node:path';
 import { CaseStore } from '@logwitness/core';
+import { REPO_ROOT } from '../helpers';
 
 /** sha256 of a file's bytes. */
 export function sha256OfFile(path: string): string {
@@ -191,4 +193,39 @@ export function logicalDigest(casePath: string): string {
     }
     return hash.digest('hex');
   });
+}
+
+type WriteFunction = typeof process.stdout.write;
+
+/**
+ * Run the CLI's `run(argv)` (what bin/logwitness.js calls) in this process, capturing what
+ * it writes to stdout and stderr, as if both were pipes. Much faster than a child process,
+ * for tests that run many commands; tests of exit codes and signals use real processes.
+ * Not for --help/--version (yargs exits the process after printing them).
+ */
+export async function runCliInProcess(args: readonly string[]): Promise<{ status: number; stdout: string; stderr: string }> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const cli = require(join(REPO_ROOT, 'packages', 'cli', 'dist', 'bin.js')) as { run(argv: readonly string[]): Promise<number> };
+  const captured = { stdout: '', stderr: '' };
+  const saved = [process.stdout.write, process.stderr.write, process.stdout.isTTY, process.stderr.isTTY] as const;
+  const capture = (stream: 'stdout' | 'stderr'): WriteFunction =>
+    ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+      captured[stream] += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+      const callback = rest.find((arg) => typeof arg === 'function') as (() => void) | undefined;
+      callback?.();
+      return true;
+    }) as WriteFunction;
+  process.stdout.write = capture('stdout');
+  process.stderr.write = capture('stderr');
+  Object.defineProperty(process.stdout, 'isTTY', { value: false, configurable: true, writable: true });
+  Object.defineProperty(process.stderr, 'isTTY', { value: false, configurable: true, writable: true });
+  try {
+    const status = await cli.run(args);
+    return { status, ...captured };
+  } finally {
+    process.stdout.write = saved[0];
+    process.stderr.write = saved[1];
+    Object.defineProperty(process.stdout, 'isTTY', { value: saved[2], configurable: true, writable: true });
+    Object.defineProperty(process.stderr, 'isTTY', { value: saved[3], configurable: true, writable: true });
+  }
 }
