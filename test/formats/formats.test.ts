@@ -291,6 +291,13 @@ describe('formats: auto-detection across formats', () => {
       assert.equal(detectFormat(fileLines(fixture(file)).slice(0, count), { assumeTz: null }, file).format.name, expected);
     });
   }
+  it('says why the closest format refused: a CLF file whose times have no offset', () => {
+    const lines = ['172.18.0.1 - - [29/Aug/2023 22:02:58] "GET / HTTP/1.1" 200 -', '172.18.0.1 - - [29/Aug/2023 22:03:01] "GET /x HTTP/1.1" 404 -'];
+    assert.throws(
+      () => detectFormat(lines, { assumeTz: null }, 'python.log'),
+      (error: Error) => /closest: combined .*\(combined on line 1: time "29\/Aug\/2023 22:02:58" is not dd\/Mon\/yyyy:HH:MM:SS ±hhmm\)/.test(error.message),
+    );
+  });
   it('refuses an unrecognised file naming the closest formats and --format', () => {
     assert.throws(
       () => detectFormat(['hello world', 'this is a diary, not a log'], { assumeTz: null }, 'diary.txt'),
