@@ -6,7 +6,9 @@ import { InputError, isUserError, storeFailureOf, TOOL_VERSION, checkTimeZone } 
 import yargs, { type Argv, type CommandModule } from 'yargs';
 import * as actor from './commands/actor';
 import * as downloads from './commands/downloads';
+import * as enrich from './commands/enrich';
 import * as formats from './commands/formats';
+import * as geo from './commands/geo';
 import * as ingest from './commands/ingest';
 import * as pack from './commands/pack';
 import * as sources from './commands/sources';
@@ -24,7 +26,7 @@ interface CommandFile {
   handler(args: any): number | Promise<number>;
 }
 
-const COMMANDS: readonly CommandFile[] = [ingest, sources, downloads, timeline, actor, pack, verify, sql, formats];
+const COMMANDS: readonly CommandFile[] = [ingest, sources, downloads, timeline, actor, pack, verify, sql, formats, geo, enrich];
 
 function buildParser(argv: readonly string[], setExitCode: (code: number) => void): Argv<GlobalArgs> {
   const parser = yargs(toStdinSentinel(argv))

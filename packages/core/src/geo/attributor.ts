@@ -12,7 +12,7 @@ import { embeddedDatabases } from './embedded-defaults';
 import { parseIp } from './ip-address';
 import { loadKnownNetworks, type KnownNetworks } from './known-networks';
 import { openMmdbFile, type MmdbDatabase } from './mmdb-database';
-import { KIND_PRECEDENCE } from './mmdb-kind';
+import { KIND_PRECEDENCE, type MmdbKind } from './mmdb-kind';
 import { ATTRIBUTION_FIELD_NAMES, normaliseRecord, type AttributionFieldName, type AttributionFields } from './record-normaliser';
 import { reservedRangeOf } from './reserved-ranges';
 
@@ -127,14 +127,44 @@ function day(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
 }
 
-function consequenceOf(series: Series): string {
-  const kind = series.snapshots[0]!.kind;
+function consequenceOf(kind: MmdbKind): string {
   if (kind === 'asn' || kind === 'isp') return 'ownership of these networks may have changed';
   if (kind === 'anonymous-ip') return 'VPN, proxy and hosting flags may have changed';
   return 'the locations and owners of these networks may have changed';
 }
 
-class DatabaseAttributor implements Attributor {
+/** The dated snapshots of one database type, oldest first. */
+export interface SeriesInfo {
+  readonly databaseType: string;
+  readonly kind: MmdbKind;
+  readonly snapshots: readonly GeoDatabaseInfo[];
+}
+
+function nearestBefore(snapshots: readonly GeoDatabaseInfo[], atTimeMs: number): GeoDatabaseInfo {
+  let chosen = snapshots[0]!;
+  for (const snapshot of snapshots) if (snapshot.buildEpochMs <= atTimeMs) chosen = snapshot;
+  return chosen;
+}
+
+/** Warnings for databases built far (over {@link SNAPSHOT_DRIFT_WARNING_MS}) from the events they attribute. */
+export function driftWarnings(series: readonly SeriesInfo[], firstEventMs: number | null, lastEventMs: number | null): string[] {
+  if (series.length === 0) return ['no GeoIP/ASN database is in use: only reserved ranges and known networks are labelled'];
+  if (firstEventMs === null || lastEventMs === null) return [];
+  const warnings: string[] = [];
+  for (const one of series) {
+    const first = nearestBefore(one.snapshots, firstEventMs);
+    const last = nearestBefore(one.snapshots, lastEventMs);
+    if (first.buildEpochMs - firstEventMs > SNAPSHOT_DRIFT_WARNING_MS) {
+      warnings.push(`${one.databaseType} data built ${day(first.buildEpochMs)} (${first.file}); events from ${day(firstEventMs)}: ${consequenceOf(one.kind)}`);
+    } else if (lastEventMs - last.buildEpochMs > SNAPSHOT_DRIFT_WARNING_MS) {
+      warnings.push(`${one.databaseType} data built ${day(last.buildEpochMs)} (${last.file}); events until ${day(lastEventMs)}: ${consequenceOf(one.kind)}`);
+    }
+  }
+  return warnings;
+}
+
+/** The attributor as opened by {@link openAttributor}, with what storing attributions needs. */
+export class DatabaseAttributor implements Attributor {
   private readonly cache = new Map<string, DatabaseAnswer>();
 
   constructor(
@@ -189,27 +219,28 @@ class DatabaseAttributor implements Attributor {
     return this.series.flatMap((series) => series.snapshots.map((snapshot) => snapshot.info));
   }
 
+  /** The known-networks file in use, or null. */
   networksFile(): { path: string; sha256: string } | null {
     return this.networks === null ? null : { path: this.networks.path, sha256: this.networks.sha256 };
   }
 
   warningsFor(firstEventMs: number | null, lastEventMs: number | null): readonly string[] {
-    const warnings: string[] = [];
-    if (this.series.length === 0) {
-      warnings.push('no GeoIP/ASN database is in use: only reserved ranges and known networks are labelled');
-      return warnings;
-    }
-    if (firstEventMs === null || lastEventMs === null) return warnings;
-    for (const series of this.series) {
-      const first = series.snapshots[snapshotIndex(series, firstEventMs)]!.info;
-      const last = series.snapshots[snapshotIndex(series, lastEventMs)]!.info;
-      if (first.buildEpochMs - firstEventMs > SNAPSHOT_DRIFT_WARNING_MS) {
-        warnings.push(`${series.databaseType} data built ${day(first.buildEpochMs)} (${first.file}); events from ${day(firstEventMs)}: ${consequenceOf(series)}`);
-      } else if (lastEventMs - last.buildEpochMs > SNAPSHOT_DRIFT_WARNING_MS) {
-        warnings.push(`${series.databaseType} data built ${day(last.buildEpochMs)} (${last.file}); events until ${day(lastEventMs)}: ${consequenceOf(series)}`);
-      }
-    }
-    return warnings;
+    return driftWarnings(this.seriesInfo(), firstEventMs, lastEventMs);
+  }
+
+  /** The snapshots in use, grouped by database type (for warnings and stored provenance). */
+  seriesInfo(): SeriesInfo[] {
+    return this.series.map((series) => ({ databaseType: series.databaseType, kind: series.snapshots[0]!.kind, snapshots: series.snapshots.map((s) => s.info) }));
+  }
+
+  /**
+   * Times at which the answer for an address may change: the build time of every snapshot
+   * but the oldest of each type, and the validity bounds of known-network rows.
+   */
+  periodBoundariesMs(): number[] {
+    const boundaries = new Set<number>(this.networks?.boundariesMs ?? []);
+    for (const series of this.series) for (const snapshot of series.snapshots.slice(1)) boundaries.add(snapshot.info.buildEpochMs);
+    return [...boundaries].filter((ms) => ms > 0).sort((a, b) => a - b);
   }
 
   close(): void {
@@ -218,7 +249,7 @@ class DatabaseAttributor implements Attributor {
 }
 
 /** Open the databases and known networks to attribute with. Throws GeoDataError naming the file for bad or corrupt databases. */
-export function openAttributor(options: GeoOptions): Attributor {
+export function openAttributor(options: GeoOptions): DatabaseAttributor {
   const given = options.geoDbPaths ?? [];
   const databases = given.length > 0
     ? expandDatabasePaths(given).map((file) => openMmdbFile(resolve(file)))

@@ -7,3 +7,7 @@ export { openMmdbFile, openMmdbBuffer, type MmdbDatabase } from './mmdb-database
 export { mmdbKindOf, type MmdbKind } from './mmdb-kind';
 export { normaliseRecord, ATTRIBUTION_FIELD_NAMES, type AttributionFields, type AttributionFieldName } from './record-normaliser';
 export { reservedRangeOf, RESERVED_RANGES } from './reserved-ranges';
+export { attributeNewClients, enrichCase, openCaseAttributor, type AttributeClientsResult } from './case-attribution';
+export { DatabaseAttributor, driftWarnings, type SeriesInfo } from './attributor';
+export { MmdbWriter, encodeValue, rangeToCidrs, type MmdbValue, type MmdbWriterOptions } from './mmdb-writer';
+export { embeddedDatabases, type EmbeddedDatabase } from './embedded-defaults';

@@ -33,6 +33,8 @@ export interface KnownNetworks {
   readonly path: string;
   readonly sha256: string;
   readonly count: number;
+  /** Times (epoch ms) at which some row starts or stops being valid, ascending. */
+  readonly boundariesMs: readonly number[];
   /** The most specific network containing the address, valid at atTimeMs (any time when null). */
   match(address: ParsedIp, atTimeMs: number | null): KnownNetwork | null;
 }
@@ -88,6 +90,7 @@ export function loadKnownNetworks(path: string): KnownNetworks {
   const fromAt = column('valid_from');
   const toAt = column('valid_to');
   const table = new PrefixTable<KnownNetwork[]>();
+  const boundaries = new Set<number>();
   let count = 0;
   for (const { record, info } of rows.slice(1)) {
     const line = info.lines;
@@ -108,12 +111,15 @@ export function loadKnownNetworks(path: string): KnownNetworks {
     const list = existing.length > 0 ? sameBlockList(table, cidr) : undefined;
     if (list !== undefined) list.push(network);
     else table.insert(cidr, [network]);
+    if (validFrom !== null) boundaries.add(validFrom);
+    if (validTo !== null) boundaries.add(validTo + 1);
     count++;
   }
   return {
     path,
     sha256,
     count,
+    boundariesMs: [...boundaries].sort((a, b) => a - b),
     match(address: ParsedIp, atTimeMs: number | null): KnownNetwork | null {
       const candidates = table.matchAll(address);
       for (let i = candidates.length - 1; i >= 0; i--) {

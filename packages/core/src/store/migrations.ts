@@ -127,6 +127,64 @@ export const MIGRATIONS: readonly Migration[] = [
         LEFT JOIN agents a ON a.id = r.agent_id;
     `,
   },
+  {
+    version: 2,
+    name: 'attribution: databases used and stored attributions',
+    sql: `
+      -- Every GeoIP database and known-networks file that attributed something in this case.
+      -- sha256 is of the MMDB content (after gunzip) or of the networks CSV.
+      CREATE TABLE geo_databases (
+        id               INTEGER PRIMARY KEY,
+        kind             TEXT NOT NULL CHECK (kind IN ('mmdb', 'networks')),
+        path             TEXT NOT NULL,
+        sha256           TEXT NOT NULL,
+        database_type    TEXT,
+        build_epoch_ms   INTEGER,
+        first_used_at_ms INTEGER NOT NULL,
+        UNIQUE (kind, sha256, path)
+      );
+
+      -- The attribution of one client address for one period. Periods exist when several
+      -- dated snapshots (or networks rows with validity dates) were in use: a request at time t
+      -- uses the row with period_from_ms <= t < period_to_ms (NULL = open end; 0 = open start).
+      -- provenance is JSON: [{"databaseId": geo_databases.id, "fields": ["countryCode", ...]}].
+      CREATE TABLE attributions (
+        ip_id               INTEGER NOT NULL REFERENCES ips (id),
+        period_from_ms      INTEGER NOT NULL,
+        period_to_ms        INTEGER,
+        reserved            TEXT,
+        country_code        TEXT,
+        country_name        TEXT,
+        subdivision         TEXT,
+        city                TEXT,
+        latitude            REAL,
+        longitude           REAL,
+        accuracy_radius_km  INTEGER,
+        asn                 INTEGER,
+        as_org              TEXT,
+        isp                 TEXT,
+        organization        TEXT,
+        connection_type     TEXT,
+        is_anonymous        INTEGER,
+        is_anonymous_vpn    INTEGER,
+        is_hosting_provider INTEGER,
+        is_public_proxy     INTEGER,
+        is_tor_exit_node    INTEGER,
+        network             TEXT,
+        network_cidr        TEXT,
+        network_source      TEXT,
+        networks_file_id    INTEGER REFERENCES geo_databases (id),
+        provenance          TEXT NOT NULL,
+        attributed_at_ms    INTEGER NOT NULL,
+        PRIMARY KEY (ip_id, period_from_ms)
+      ) WITHOUT ROWID;
+
+      -- Attributions with the address joined back, for \`logwitness sql\`.
+      CREATE VIEW attribution_view AS
+        SELECT i.ip, a.*
+        FROM attributions a JOIN ips i ON i.id = a.ip_id;
+    `,
+  },
 ];
 
 /**
