@@ -1,4 +1,4 @@
-import { CaseStore, writeEvidencePack } from '@logwitness/core';
+import { CaseStore, escapeForTerminal, writeEvidencePack } from '@logwitness/core';
 import type { Argv } from 'yargs';
 import { analysisOptionsFrom, openAttributorFrom, withTargetOptions, type TargetArgs } from '../render/analysis-options';
 import type { GlobalArgs } from '../render/global-options';
@@ -48,11 +48,11 @@ export async function handler(args: PackArgs): Promise<number> {
       writeJson({ path: result.path, manifestSha256: result.manifestSha256, signerFingerprint: result.signerFingerprint, downloads: result.downloads, events: result.events, citedLines: result.citedLines, files: result.files });
       return 0;
     }
-    writeOut(`Evidence pack written: ${result.path}`);
+    writeOut(`Evidence pack written: ${escapeForTerminal(result.path)}`);
     writeOut(`  ${result.downloads} download(s), ${result.events} request(s) for the target, ${result.citedLines} cited log line(s); ${result.files.length + 1} files`);
     writeOut(`  manifest.json sha256 ${result.manifestSha256}`);
     writeOut(result.signerFingerprint === null ? '  not signed (add --sign-key to sign)' : `  signed; signer key fingerprint (sha256) ${result.signerFingerprint}`);
-    writeOut(`Check it with: logwitness verify ${result.path}`);
+    writeOut(`Check it with: logwitness verify ${escapeForTerminal(result.path)}`);
     return 0;
   } finally {
     attributor.close();

@@ -90,6 +90,7 @@ export function gatherPackContent(store: CaseStore, target: string, options: Omi
     tool: { name: TOOL_NAME, version: TOOL_VERSION, node: process.version, platform: `${process.platform}-${process.arch}` },
     generatedAt: new Date(generatedAtMs).toISOString(),
     commandLine: options.commandLine ?? null,
+    workingDirectory: process.cwd(),
     target,
     analysisOptions: analysis,
     timeZones: {

@@ -31,6 +31,8 @@ export interface Provenance {
   readonly generatedAt: string;
   /** The command line as typed (arguments after the program name), or null from the API. */
   readonly commandLine: readonly string[] | null;
+  /** Where the command ran: relative paths in the command line are relative to it. */
+  readonly workingDirectory: string;
   readonly target: string;
   readonly analysisOptions: RecordedAnalysisOptions;
   readonly timeZones: {

@@ -8,6 +8,9 @@ import { displayTime, keyFacts, limitationSections, methodologySections, type Te
 import { anonymityOf } from './pack-tables';
 import { escapeMarkdown as md } from './safe-text';
 
+/** Rows listed in summary.md; the CSV files hold everything. */
+export const MAX_SUMMARY_ROWS = 200;
+
 function renderSections(title: string, sections: readonly TextSection[]): string {
   const out = [`# ${md(title)}`, ''];
   for (const s of sections) {
@@ -47,15 +50,17 @@ export function summaryMarkdown(content: PackContent): string {
   else {
     out.push(...table(
       ['#', 'Start', 'Client', 'User agent', 'Bytes', 'Complete', 'Country', 'AS', 'Network'],
-      content.downloads.downloads.map((d, i) => [
-        String(i + 1), displayTime(content, d.startMs), d.clientIp, d.userAgent ?? '', String(d.bytes), d.complete ? `yes (${d.rule})` : 'no',
+      content.downloads.downloads.slice(0, MAX_SUMMARY_ROWS).map((d) => [
+        String(d.number), displayTime(content, d.startMs), d.clientIp, d.userAgent ?? '', String(d.bytes), d.complete ? `yes (${d.rule})` : 'no',
         d.attribution?.countryCode ?? '', d.attribution?.asn === null || d.attribution?.asn === undefined ? '' : `AS${d.attribution.asn} ${d.attribution.asOrg ?? ''}`.trim(),
         [d.attribution?.network, d.attribution === null ? null : anonymityOf(d.attribution)].filter((x) => x != null).join('; '),
       ]),
     ), '');
+    if (content.downloads.downloads.length > MAX_SUMMARY_ROWS) out.push(`The first ${MAX_SUMMARY_ROWS} of ${content.downloads.downloads.length} downloads are listed; downloads.csv holds them all.`, '');
   }
   out.push('## Clients', '');
-  for (const actor of content.actors) {
+  if (content.actors.length > MAX_SUMMARY_ROWS) out.push(`The first ${MAX_SUMMARY_ROWS} of ${content.actors.length} clients are listed; timeline.csv holds every request.`, '');
+  for (const actor of content.actors.slice(0, MAX_SUMMARY_ROWS)) {
     out.push(`- ${md(actor.ip)}: ${actor.downloads.length} download(s), ${actor.events.length} request(s) for the target, ${md(displayTime(content, actor.firstMs))} to ${md(displayTime(content, actor.lastMs))}` +
       `${actor.userAgents.length === 0 ? '' : `; user agent(s): ${actor.userAgents.map(md).join('; ')}`}`);
   }

@@ -10,10 +10,10 @@ html { font: 14px/1.5 "Segoe UI", "Helvetica Neue", Arial, "Liberation Sans", sa
 body { margin: 0 auto; max-width: 1080px; padding: 28px 32px 60px; }
 header.cover { border-bottom: 3px solid var(--accent); padding-bottom: 14px; margin-bottom: 22px; }
 header.cover .kicker { text-transform: uppercase; letter-spacing: .12em; font-size: 11px; color: var(--muted); margin: 0; }
-header.cover h1 { margin: 4px 0 6px; font-size: 24px; word-break: break-all; }
+header.cover h1 { margin: 4px 0 6px; font-size: 24px; overflow-wrap: anywhere; }
 dl.meta { display: grid; grid-template-columns: max-content 1fr; gap: 2px 14px; margin: 8px 0 0; font-size: 13px; }
 dl.meta dt { color: var(--muted); }
-dl.meta dd { margin: 0; word-break: break-all; }
+dl.meta dd { margin: 0; overflow-wrap: anywhere; }
 h2 { font-size: 18px; margin: 34px 0 10px; padding-bottom: 4px; border-bottom: 1px solid var(--line); color: var(--accent); }
 h3 { font-size: 15px; margin: 18px 0 6px; }
 p.narrative { font-size: 16px; background: var(--panel); border-left: 4px solid var(--accent); padding: 12px 16px; margin: 0 0 16px; }
@@ -25,7 +25,8 @@ table { border-collapse: collapse; width: 100%; font-size: 12.5px; margin: 6px 0
 th, td { text-align: left; vertical-align: top; padding: 5px 7px; border-bottom: 1px solid var(--line); }
 th { background: var(--panel); font-weight: 600; white-space: nowrap; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
-td.wrap { word-break: break-all; min-width: 9em; }
+td.wrap { overflow-wrap: anywhere; min-width: 10em; }
+td.refs .mono { display: inline-block; }
 td.time { white-space: nowrap; }
 code, .mono { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 12px; }
 .yes { color: #166534; font-weight: 600; } .no { color: var(--warn); }
