@@ -11,7 +11,8 @@
  */
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { CaseStore } from '@logwitness/core';
 import { join } from 'node:path';
 import { runCli, tempDir } from '../helpers';
 import { checkCaseAccounting, logicalDigest, sha256OfFile, writeGeneratedLog } from './robustness-helpers';
@@ -69,6 +70,9 @@ describe('robustness: full disk and read-only case file', function () {
   });
 
   it('read-only case file: exit 1 with one clear line, and the case file unchanged byte for byte', function () {
+    // A last writer's close folds the WAL into the case and removes -wal and -shm, as after an ingest.
+    CaseStore.open(casePath).close();
+    assert.equal(existsSync(`${casePath}-shm`), false, 'no -shm left beside the case');
     const sha256 = sha256OfFile(casePath);
     assert.ok(mount(['-o', 'remount,ro', mountPoint!]), 'remount read-only');
     try {
@@ -77,6 +81,15 @@ describe('robustness: full disk and read-only case file', function () {
       const errors = result.stderr.split('\n').filter((line) => line.startsWith('logwitness:'));
       assert.equal(errors.length, 1, result.stderr);
       assert.match(errors[0]!, /cannot (open|use) (the )?case file.*(read-only|unable to open)/);
+      assert.equal(sha256OfFile(casePath), sha256);
+      // Readers cannot open a WAL case in a read-only folder (SQLite must create its -shm):
+      // they say so and what to do, instead of calling it "not a case file".
+      for (const args of [['sources'], ['sql', 'SELECT count(*) FROM requests']]) {
+        const read = runCli([...args, '--case', casePath]);
+        assert.equal(read.status, 1, read.stderr);
+        assert.match(read.stderr, /^logwitness: cannot read case file .*folder is read-only.*copy the case file/);
+        assert.equal(read.stderr.trim().split('\n').length, 1, read.stderr);
+      }
       assert.equal(sha256OfFile(casePath), sha256);
     } finally {
       mount(['-o', 'remount,rw', mountPoint!]);

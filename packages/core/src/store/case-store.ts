@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 import { InputError, StoreError } from '../errors';
 import { TOOL_NAME, TOOL_VERSION } from '../version';
 import { MIGRATIONS, REQUEST_INDEXES } from './migrations';
+import { readOnlyFolderFailureOf } from './store-failure';
 
 export type SqliteDatabase = Database.Database;
 
@@ -108,6 +109,8 @@ export class CaseStore {
     try {
       this.db.prepare('SELECT count(*) FROM sqlite_schema').get();
     } catch (error) {
+      const readOnlyFolder = readOnlyFolderFailureOf(error, this.path);
+      if (readOnlyFolder !== null) throw readOnlyFolder;
       throw new StoreError('NOT_A_CASE_FILE', `${this.path} is not a SQLite case file (${(error as Error).message})`, {
         details: { path: this.path },
         cause: error,

@@ -21,6 +21,7 @@ import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { InputError, StoreError } from '../errors';
+import { readOnlyFolderFailureOf } from './store-failure';
 
 export interface SqlResult {
   readonly columns: readonly string[];
@@ -107,7 +108,7 @@ export function runReadOnlySql(casePath: string, sql: string, params: readonly u
     try {
       statement = db.prepare(sql);
     } catch (error) {
-      throw new InputError('SQL_INVALID', `SQL error: ${(error as Error).message}`, { cause: error });
+      throw readOnlyFolderFailureOf(error, path) ?? new InputError('SQL_INVALID', `SQL error: ${(error as Error).message}`, { cause: error });
     }
     if (!statement.readonly || !statement.reader) {
       throw new InputError('SQL_NOT_READ_ONLY', `refused: "logwitness sql" runs read-only queries only; SQLite reports that this statement ${statement.reader ? 'would change the case file' : 'returns no rows'}`);

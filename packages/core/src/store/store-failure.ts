@@ -5,6 +5,8 @@
  * (exit 1, one line) instead of internal errors. Each transaction is rolled back by SQLite,
  * so the message can say that nothing of the interrupted work was stored.
  */
+import { accessSync, constants } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import { StoreError } from '../errors';
 
 interface Failure {
@@ -38,4 +40,23 @@ export function storeFailureOf(error: unknown, casePath: string | null = null): 
     `cannot use ${which}: ${failure.what} (SQLite: ${(error as Error).message}); the interrupted work was rolled back, nothing of it was stored; ${failure.advice}`,
     { details: { sqliteCode }, cause: error },
   );
+}
+
+/**
+ * The {@link StoreError} for a case that cannot be read because its folder is read-only (a
+ * write-blocked disk, a read-only share): case files are in WAL mode, and a WAL reader needs
+ * to create the "-shm" index file beside the case. Null when that is not the cause.
+ */
+export function readOnlyFolderFailureOf(error: unknown, casePath: string): StoreError | null {
+  if ((error as { code?: unknown } | null)?.code !== 'SQLITE_CANTOPEN') return null;
+  try {
+    accessSync(dirname(casePath), constants.W_OK);
+    return null;
+  } catch {
+    return new StoreError(
+      'CASE_FOLDER_READ_ONLY',
+      `cannot read case file ${casePath}: its folder is read-only, and SQLite needs to create ${basename(casePath)}-shm beside a case file (WAL mode) to read it; copy the case file to a writable folder and read the copy`,
+      { details: { path: casePath }, cause: error },
+    );
+  }
 }
