@@ -48,7 +48,7 @@ function writeText(report: ActorReport, zone: string): void {
 
 export function handler(args: ActorArgs): number {
   const store = CaseStore.open(args.case, { readonly: true });
-  const attributor = openAttributorFrom(args);
+  const attributor = openAttributorFrom(args, store);
   try {
     const machine = args.json || args.csv;
     if (args.limit !== undefined && !(Number.isInteger(args.limit) && args.limit > 0)) {

@@ -62,7 +62,7 @@ function writeTables(report: DownloadsReport, zone: string): void {
 
 export function handler(args: TargetArgs): number {
   const store = CaseStore.open(args.case, { readonly: true });
-  const attributor = openAttributorFrom(args);
+  const attributor = openAttributorFrom(args, store);
   try {
     const report = findDownloads(store, args.target, analysisOptionsFrom(args, attributor));
     if (args.json) writeJson(downloadsReportJson(report));

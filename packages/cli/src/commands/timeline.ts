@@ -47,7 +47,7 @@ function writeText(report: TimelineReport, zone: string): void {
 
 export function handler(args: TargetArgs): number {
   const store = CaseStore.open(args.case, { readonly: true });
-  const attributor = openAttributorFrom(args);
+  const attributor = openAttributorFrom(args, store);
   try {
     const report = buildTimeline(store, args.target, analysisOptionsFrom(args, attributor));
     if (args.json) writeJson(timelineReportJson(report));

@@ -3,7 +3,7 @@
  * --case-insensitive), and the attributor every analysis command opens from the global
  * --geo-db / --networks options. Parsing rules live in core; this maps flags to them.
  */
-import { openAttributor, parseMatchOption, parseSizeOption, parseWindowOption, type AnalysisOptions, type Attributor } from '@logwitness/core';
+import { openAttributor, openCaseAttributor, parseMatchOption, parseSizeOption, parseWindowOption, type AnalysisOptions, type Attributor, type CaseStore } from '@logwitness/core';
 import type { Argv } from 'yargs';
 import type { GlobalArgs } from './global-options';
 
@@ -25,9 +25,15 @@ export function withTargetOptions(yargs: Argv<GlobalArgs>): Argv<TargetArgs> {
     .option('case-insensitive', { type: 'boolean', describe: 'compare paths without case (IIS)' }) as unknown as Argv<TargetArgs>;
 }
 
-/** Open the attributor the global options ask for (embedded defaults when no --geo-db). Close it after use. */
-export function openAttributorFrom(args: GlobalArgs): Attributor {
-  return openAttributor({ geoDbPaths: args.geoDb ?? null, networksPath: args.networks ?? null });
+/**
+ * The attributor for a report: live with --geo-db/--networks when given, else the
+ * attributions stored in the case at ingest (embedded defaults for any address without one).
+ * Close it after use.
+ */
+export function openAttributorFrom(args: GlobalArgs, store?: CaseStore): Attributor {
+  const options = { geoDbPaths: args.geoDb ?? null, networksPath: args.networks ?? null };
+  // Without a case (older callers), attribute live: embedded defaults unless --geo-db/--networks.
+  return store === undefined ? openAttributor(options) : openCaseAttributor(store, options);
 }
 
 /** Map the flags to core analysis options. */
