@@ -17,7 +17,7 @@
  * 192.168.131.39:2817 10.0.0.1:80 0.000 0.001 0.000 200 200 34 366 "GET
  * http://www.example.com:80/ HTTP/1.1" "curl/7.46.0" - - arn:aws:... "Root=1-58337262-..."`
  */
-import { awsLbRecord, namedExtras, splitAwsClient, splitAwsFields } from './aws-fields';
+import { awsLbRecord, LB_MAPPED, namedExtras, splitAwsClient, splitAwsFields } from './aws-fields';
 import { ElbLineParser } from './aws-elb';
 import { parseIsoTime } from './iso-time';
 import { EMPTY_RECORD, parseCount, reject, type LineParser, type LineResult, type LogFormat } from './log-format';
@@ -42,6 +42,7 @@ const CONNECTION_FIELDS = [
   'time', 'client', 'client_port', 'listener_port', 'tls_protocol', 'tls_cipher', 'tls_handshake_latency', 'leaf_client_cert_subject',
   'leaf_client_cert_validity', 'leaf_client_cert_serial_number', 'tls_verify_status', 'conn_trace_id',
 ];
+const CONNECTION_MAPPED: ReadonlySet<string> = new Set(['time', 'client']);
 const ISO_START = /^\d{4}-\d{2}-\d{2}T/;
 const IP_LIKE = /^[0-9a-fA-F:.]+$/;
 
@@ -55,9 +56,7 @@ function connectionRecord(values: readonly string[], names: readonly string[], a
   if (time === null) return reject(`time "${(values[at.time] ?? '').slice(0, 40)}" is not an ISO-8601 time`);
   const client = at.port === null ? splitAwsClient(values[at.client] ?? '') : { host: values[at.client] ?? '', port: parseCount(values[at.port]) };
   if (client.host === '' || client.host === '-') return reject('no client address');
-  const extra = namedExtras(names, values, 0) ?? {};
-  delete extra['time'];
-  delete extra['client'];
+  const extra = namedExtras(names, values, CONNECTION_MAPPED) ?? {};
   extra['aws_log_type'] = kind;
   if (client.port !== null) extra['client_port'] = String(client.port);
   return {
@@ -90,10 +89,7 @@ class AlbLineParser implements LineParser {
       return reject(`first field "${first.slice(0, 20)}" is not an ALB request type (http, https, h2, grpcs, ws, wss), "tls" (NLB) or a time (Classic ELB, connection log)`);
     }
     if (values.length < MIN_FIELDS) return reject(`${values.length} fields; an ALB entry has at least ${MIN_FIELDS} (up to the user agent)`);
-    const extra = namedExtras(ALB_FIELDS, values, 0);
-    if (extra !== null) {
-      for (const name of ['time', 'client', 'request', 'user_agent', 'sent_bytes', 'elb_status_code']) delete extra[name];
-    }
+    const extra = namedExtras(ALB_FIELDS, values, LB_MAPPED);
     return awsLbRecord(values, { time: 1, client: 3, processing: 5, status: 8, sentBytes: 11, request: 12, agent: 13 }, extra);
   }
 }

@@ -15,7 +15,7 @@
  * 0.000073 0.001048 0.000057 200 200 0 29 "GET http://www.example.com:80/ HTTP/1.1"
  * "curl/7.38.0" - -`
  */
-import { awsLbRecord, namedExtras, splitAwsFields } from './aws-fields';
+import { awsLbRecord, LB_MAPPED, namedExtras, splitAwsFields } from './aws-fields';
 import { reject, type LineParser, type LineResult, type LogFormat } from './log-format';
 
 const ELB_FIELDS = [
@@ -30,10 +30,7 @@ export class ElbLineParser implements LineParser {
     const values = splitAwsFields(text);
     if (!ISO_START.test(values[0] ?? '')) return reject('first field is not an ISO-8601 time: not a Classic ELB entry');
     if (values.length < MIN_FIELDS) return reject(`${values.length} fields; a Classic ELB entry has at least ${MIN_FIELDS} (up to the request)`);
-    const extra = namedExtras(ELB_FIELDS, values, 0);
-    if (extra !== null) {
-      for (const name of ['time', 'client', 'request', 'user_agent', 'sent_bytes', 'elb_status_code']) delete extra[name];
-    }
+    const extra = namedExtras(ELB_FIELDS, values, LB_MAPPED);
     if (values.length === MIN_FIELDS) values.push('-');
     return awsLbRecord(values, { time: 0, client: 2, processing: 4, status: 7, sentBytes: 10, request: 11, agent: 12 }, extra);
   }

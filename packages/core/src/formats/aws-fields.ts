@@ -53,13 +53,21 @@ export function splitAwsClient(value: string): { host: string; port: number | nu
   return { host: value, port: null };
 }
 
-/** Keep the named values that are present (not "-" or empty) in an extra map. */
-export function namedExtras(names: readonly string[], values: readonly string[], from: number): Record<string, string> | null {
+/** ALB/ELB fields that become record fields, so they are not repeated in extra. */
+export const LB_MAPPED: ReadonlySet<string> = new Set(['time', 'client', 'request', 'user_agent', 'sent_bytes', 'elb_status_code']);
+
+/**
+ * Keep the named values that are present (not "-" or empty) in an extra map, leaving out
+ * the fields already mapped onto record fields. Unnamed trailing values are field_N.
+ */
+export function namedExtras(names: readonly string[], values: readonly string[], mapped: ReadonlySet<string>): Record<string, string> | null {
   let extra: Record<string, string> | null = null;
-  for (let i = from; i < values.length; i++) {
+  for (let i = 0; i < values.length; i++) {
     const value = values[i]!;
     if (value === '-' || value === '') continue;
-    (extra ??= {})[names[i] ?? `field_${i + 1}`] = value;
+    const name = names[i] ?? `field_${i + 1}`;
+    if (mapped.has(name)) continue;
+    (extra ??= {})[name] = value;
   }
   return extra;
 }

@@ -31,7 +31,7 @@ const S3_FIELDS = [
 ];
 /** Up to object_size. */
 const MIN_FIELDS = 13;
-const MAPPED = new Set(['time', 'remote_ip', 'requester', 'request_uri', 'http_status', 'bytes_sent', 'object_size', 'total_time', 'referer', 'user_agent', 'host_header']);
+const MAPPED: ReadonlySet<string> = new Set(['time', 'remote_ip', 'requester', 'request_uri', 'http_status', 'bytes_sent', 'object_size', 'total_time', 'referer', 'user_agent', 'host_header']);
 
 class S3LineParser implements LineParser {
   parseLine(text: string): LineResult {
@@ -44,11 +44,7 @@ class S3LineParser implements LineParser {
     if (status !== '-' && parseCount(status) === null) return reject(`http_status "${status.slice(0, 20)}" is not a number or "-"`);
     const requestUri = values[8]!;
     const request = splitRequestLine(requestUri);
-    let extra = namedExtras(S3_FIELDS, values, 0);
-    if (extra !== null) {
-      for (const name of MAPPED) delete extra[name];
-      if (Object.keys(extra).length === 0) extra = null;
-    }
+    const extra = namedExtras(S3_FIELDS, values, MAPPED);
     const totalTime = parseCount(values[13]);
     const record: AccessRecord = {
       ...EMPTY_RECORD,
