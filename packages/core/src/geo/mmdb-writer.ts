@@ -7,9 +7,9 @@
  * (a /16 inserted after a /24 inside it covers the /24), so insert general blocks first.
  */
 import { InputError } from '../errors';
-import { bitAt, parseCidr } from './ip-address';
+import { bitAt, parseCidr, parseIp } from './ip-address';
 
-/** Values a record may hold. Integers become uint32 (or uint64 above 2^32), other numbers doubles. */
+/** Values a record may hold. Non-negative integers become uint32 (uint64 from 2^32), negative ones int32, others doubles. */
 export type MmdbValue = string | number | boolean | bigint | readonly MmdbValue[] | { readonly [key: string]: MmdbValue };
 
 export interface MmdbWriterOptions {
@@ -267,9 +267,9 @@ export function encodeValue(value: MmdbValue | Uint16): Buffer {
     return Buffer.concat([controlBytes(payload.length > 8 ? 10 : 9, payload.length), payload]);
   }
   if (typeof value === 'number') {
-    if (Number.isInteger(value) && value >= 0 && value < 2 ** 32) {
+    if (Number.isSafeInteger(value) && value >= 0) {
       const payload = unsignedBytes(BigInt(value));
-      return Buffer.concat([controlBytes(6, payload.length), payload]);
+      return value < 2 ** 32 ? Buffer.concat([controlBytes(6, payload.length), payload]) : Buffer.concat([controlBytes(9, payload.length), payload]);
     }
     if (Number.isInteger(value) && value >= -(2 ** 31) && value < 0) {
       const payload = Buffer.alloc(4);
@@ -313,5 +313,5 @@ function formatAddress(value: bigint, version: 4 | 6): string {
   if (version === 4) return [24n, 16n, 8n, 0n].map((shift) => String((value >> shift) & 0xffn)).join('.');
   const parts: string[] = [];
   for (let shift = 112n; shift >= 0n; shift -= 16n) parts.push(((value >> shift) & 0xffffn).toString(16));
-  return parts.join(':');
+  return parseIp(parts.join(':'))!.canonical;
 }
