@@ -263,6 +263,16 @@ describe('formats: custom Apache LogFormat and nginx log_format strings', () => 
     assert.equal(full!.protocol, 'HTTP/2.0');
     assert.equal(rejectsOf(parsed).length, 1);
   });
+  it('accepts a whole pasted LogFormat / log_format directive', () => {
+    const line = '198.51.100.23 - - [02/Mar/2026:10:04:11 +0100] "GET /a HTTP/1.1" 200 12 "-" "curl/8.4.0"';
+    const apache = resolveFormat('LogFormat "%h %l %u %t \\"%r\\" %>s %b \\"%{Referer}i\\" \\"%{User-Agent}i\\"" combined');
+    const nginx = resolveFormat(`log_format main '$remote_addr - $remote_user [$time_local] '\n    '"$request" $status $body_bytes_sent '\n    '"$http_referer" "$http_user_agent"';`);
+    for (const custom of [apache, nginx]) {
+      const [record] = recordsOf(parseLines(custom, [line]));
+      assert.equal(record?.userAgent, 'curl/8.4.0', custom.description);
+      assert.equal(record?.target, '/a');
+    }
+  });
   it('a strftime time without offset needs --assume-tz', () => {
     const custom = resolveFormat('%{%Y-%m-%d %H:%M:%S}t %a "%r" %>s %B');
     assert.equal(custom.needsTimeZone, true);

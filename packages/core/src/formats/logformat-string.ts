@@ -321,6 +321,23 @@ function tokenizeNginx(format: string): Token[] {
 
 // ---------------------------------------------------------------- the compiled parser
 
+/**
+ * The format string itself when the user pasted a whole configuration directive:
+ * `LogFormat "%h %l ..." combined` (Apache, `\"` inside stays for the tokenizer) or
+ * `log_format main escape=default '$remote_addr - ' '"$request" ...';` (nginx, whose quoted
+ * pieces are joined as nginx joins them).
+ */
+export function unwrapFormatDirective(text: string): string {
+  const apache = /^\s*(?:Custom)?LogFormat\s+"((?:[^"\\]|\\.)*)"(?:\s+\S+)?\s*$/i.exec(text);
+  if (apache !== null) return apache[1]!;
+  let rest = text;
+  const nginx = /^\s*log_format\s+\S+\s+(?:escape=\S+\s+)?([\s\S]*?);?\s*$/.exec(text);
+  if (nginx !== null) rest = nginx[1]!;
+  const pieces = /^\s*(?:'[^']*'\s*)+$/.test(rest) ? rest.match(/'[^']*'/g) : null;
+  if (pieces !== null) return pieces.map((piece) => piece.slice(1, -1)).join('');
+  return rest;
+}
+
 /** True when the text looks like an nginx log_format ($variables) rather than an Apache LogFormat. */
 export function isNginxFormatString(text: string): boolean {
   return /\$\{?[a-z_]/.test(text) && !/%[<>!0-9,]*(\{[^}]*\})?[a-zA-Z]/.test(text);
@@ -488,7 +505,8 @@ class CustomLineParser implements LineParser {
  * Compile an Apache LogFormat or nginx log_format string into a LogFormat. Throws InputError
  * saying what was expected and where in the string when the string is not valid.
  */
-export function compileFormatString(format: string): LogFormat {
+export function compileFormatString(given: string): LogFormat {
+  const format = unwrapFormatDirective(given);
   const compiled = compile(format);
   const nginx = isNginxFormatString(format);
   return {
