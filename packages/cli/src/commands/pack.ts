@@ -2,7 +2,7 @@ import { CaseStore, escapeForTerminal, writeEvidencePack } from '@logwitness/cor
 import type { Argv } from 'yargs';
 import { analysisOptionsFrom, openAttributorFrom, withTargetOptions, type TargetArgs } from '../render/analysis-options';
 import type { GlobalArgs } from '../render/global-options';
-import { writeJson, writeOut } from '../render/output';
+import { writeErr, writeJson, writeOut } from '../render/output';
 
 interface PackArgs extends TargetArgs {
   readonly out: string;
@@ -44,6 +44,7 @@ export async function handler(args: PackArgs): Promise<number> {
       signKeyPath: args.signKey ?? null,
       commandLine: args.commandLine ?? null,
     });
+    if (result.events === 0) writeErr(`warning: the case holds no request for ${escapeForTerminal(args.target)}; the pack records that nothing was found (check the path, or try --match prefix)`);
     if (args.json) {
       writeJson({ path: result.path, manifestSha256: result.manifestSha256, signerFingerprint: result.signerFingerprint, downloads: result.downloads, events: result.events, citedLines: result.citedLines, files: result.files });
       return 0;

@@ -3,7 +3,6 @@
  * needs to understand and check it, render each file, hash them all into manifest.json,
  * optionally sign the manifest, and write the pack as a folder or a zip.
  */
-import { readFileSync } from 'node:fs';
 import { describeActor } from '../analysis/actor';
 import { buildTimeline } from '../analysis/timeline';
 import { timelineReportJson } from '../analysis/report-json';
@@ -17,9 +16,9 @@ import { reproducibleFindings } from './findings-check';
 import { MAX_ACTOR_SECTIONS, renderHtmlReport } from './html-report';
 import { detectLogGaps } from './log-gaps';
 import { writePackFolder, writePackZip, checkPackDestination } from './pack-archive';
-import { citedRequests, groupActors, type PackContent, type Provenance, type RecordedAnalysisOptions } from './pack-content';
+import { citedRequests, groupActors, timeRange, type PackContent, type Provenance, type RecordedAnalysisOptions } from './pack-content';
 import {
-  buildManifest, MANIFEST_FILE, publicKeyFingerprint, PUBLIC_KEY_FILE, readSigningKey, serializeManifest, sha256Hex, SIGNATURE_FILE, signManifest,
+  buildManifest, MANIFEST_FILE, readKeyFile, publicKeyFingerprint, PUBLIC_KEY_FILE, readSigningKey, serializeManifest, sha256Hex, SIGNATURE_FILE, signManifest,
   type ManifestEntry, type PackFile,
 } from './pack-manifest';
 import { limitationsMarkdown, methodologyMarkdown, summaryMarkdown } from './pack-markdown';
@@ -85,7 +84,7 @@ export function gatherPackContent(store: CaseStore, target: string, options: Omi
     .sort((a, b) => (sourceOrder.get(a.sha256) ?? 0) - (sourceOrder.get(b.sha256) ?? 0) || a.line - b.line)
     .filter((r, i, all) => i === 0 || r.sha256 !== all[i - 1]!.sha256 || r.line !== all[i - 1]!.line);
   const evidence: RawLine[] = readRawLines(store, refs);
-  const times = timeline.events.map((e) => e.timeMs);
+  const eventRange = timeRange(timeline.events.map((e) => e.timeMs));
   const provenance: Provenance = {
     tool: { name: TOOL_NAME, version: TOOL_VERSION, node: process.version, platform: `${process.platform}-${process.arch}` },
     generatedAt: new Date(generatedAtMs).toISOString(),
@@ -98,7 +97,7 @@ export function gatherPackContent(store: CaseStore, target: string, options: Omi
       sources: sources.map((s) => ({ path: s.path, sha256: s.sha256, format: s.format, timeBasis: s.timeBasis, ingestOptions: s.ingestOptions === null ? null : JSON.parse(s.ingestOptions) })),
     },
     geoDatabases: (attributor?.databases() ?? []).map((db) => ({ ...db, buildDate: new Date(db.buildEpochMs).toISOString() })),
-    geoWarnings: attributor === null ? [] : [...attributor.warningsFor(times.length === 0 ? null : Math.min(...times), times.length === 0 ? null : Math.max(...times))],
+    geoWarnings: attributor === null ? [] : [...attributor.warningsFor(eventRange?.firstMs ?? null, eventRange?.lastMs ?? null)],
     knownNetworks: attributor?.networksFile() === null || attributor === null ? null : { file: attributor.networksFile()!.path, sha256: attributor.networksFile()!.sha256 },
     examiner: options.examiner ?? null,
     caseRef: options.caseRef ?? null,
@@ -155,7 +154,7 @@ export async function writeEvidencePack(store: CaseStore, target: string, option
   const out = options.zip && !/\.zip$/i.test(options.out) ? `${options.out}.zip` : options.out;
   checkPackDestination(out);
   // Read the key before the (possibly long) analysis, so a bad key fails fast.
-  const signingKey = options.signKeyPath ? readSigningKey(readFileSync(options.signKeyPath), options.signKeyPath) : null;
+  const signingKey = options.signKeyPath ? readSigningKey(readKeyFile(options.signKeyPath, '--sign-key'), options.signKeyPath) : null;
   const content = gatherPackContent(store, target, options);
   const files = renderPackFiles(content);
   const manifest = buildManifest(files, content.generatedAtMs);

@@ -6,6 +6,7 @@
  */
 import type { SourceRow } from '../store/case-store';
 import { HOUR_MS, type HourCount } from '../store/traffic-counts';
+import { timeRange } from './pack-content';
 
 const DAY_MS = 24 * HOUR_MS;
 
@@ -141,9 +142,9 @@ function findMissingRotations(paths: readonly string[]): MissingRotation[] {
 /** Everything the data says about what the logs do not show. */
 export function detectLogGaps(hours: readonly HourCount[], sources: readonly SourceRow[]): LogGaps {
   const { silentPeriods, missingDaysMs } = findSilence(hours);
-  const times = sources.flatMap((s) => (s.firstTimeMs === null || s.lastTimeMs === null ? [] : [s.firstTimeMs, s.lastTimeMs]));
+  const range = timeRange(sources.flatMap((s) => (s.firstTimeMs === null || s.lastTimeMs === null ? [] : [s.firstTimeMs, s.lastTimeMs])));
   return {
-    coverage: times.length === 0 ? null : { firstMs: Math.min(...times), lastMs: Math.max(...times) },
+    coverage: range,
     silentPeriods,
     missingDaysMs,
     missingRotations: findMissingRotations(sources.map((s) => s.path)),

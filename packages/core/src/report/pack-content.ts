@@ -78,6 +78,20 @@ export interface PackContent {
   readonly evidence: readonly RawLine[];
 }
 
+/**
+ * First and last of some times, or null for none. A loop, not Math.min(...times): spreading
+ * hundreds of thousands of arguments overflows the stack.
+ */
+export function timeRange(times: Iterable<number>): { firstMs: number; lastMs: number } | null {
+  let firstMs = Infinity;
+  let lastMs = -Infinity;
+  for (const time of times) {
+    if (time < firstMs) firstMs = time;
+    if (time > lastMs) lastMs = time;
+  }
+  return firstMs === Infinity ? null : { firstMs, lastMs };
+}
+
 /** Every request a finding rests on: the downloads' requests and the timeline's events. */
 export function citedRequests(downloads: DownloadsReport, timeline: TimelineReport): RequestEvent[] {
   const byId = new Map<number, RequestEvent>();
@@ -94,11 +108,11 @@ export function citedRequests(downloads: DownloadsReport, timeline: TimelineRepo
 
 /** Group the findings by client address, first seen first. */
 export function groupActors(downloads: DownloadsReport, timeline: TimelineReport): ActorSection[] {
-  const actors = new Map<string, { agents: Set<string>; attribution: Attribution | null; downloads: Download[]; events: TimelineEvent[]; times: number[] }>();
+  const actors = new Map<string, { agents: Set<string>; attribution: Attribution | null; downloads: Download[]; events: TimelineEvent[]; firstMs: number; lastMs: number }>();
   const actorOf = (ip: string) => {
     let actor = actors.get(ip);
     if (actor === undefined) {
-      actor = { agents: new Set(), attribution: null, downloads: [], events: [], times: [] };
+      actor = { agents: new Set(), attribution: null, downloads: [], events: [], firstMs: Infinity, lastMs: -Infinity };
       actors.set(ip, actor);
     }
     return actor;
@@ -108,14 +122,16 @@ export function groupActors(downloads: DownloadsReport, timeline: TimelineReport
     actor.downloads.push(download);
     actor.attribution ??= download.attribution;
     if (download.userAgent !== null) actor.agents.add(download.userAgent);
-    actor.times.push(download.startMs, download.endMs);
+    actor.firstMs = Math.min(actor.firstMs, download.startMs);
+    actor.lastMs = Math.max(actor.lastMs, download.endMs);
   }
   for (const event of timeline.events) {
     const actor = actorOf(event.request.clientIp);
     actor.events.push(event);
     actor.attribution ??= event.attribution;
     if (event.request.userAgent !== null) actor.agents.add(event.request.userAgent);
-    actor.times.push(event.timeMs);
+    actor.firstMs = Math.min(actor.firstMs, event.timeMs);
+    actor.lastMs = Math.max(actor.lastMs, event.timeMs);
   }
   return [...actors]
     .map(([ip, a]) => ({
@@ -124,8 +140,8 @@ export function groupActors(downloads: DownloadsReport, timeline: TimelineReport
       attribution: a.attribution,
       downloads: a.downloads,
       events: a.events,
-      firstMs: Math.min(...a.times),
-      lastMs: Math.max(...a.times),
+      firstMs: a.firstMs,
+      lastMs: a.lastMs,
       profile: null,
     }))
     .sort((a, b) => a.firstMs - b.firstMs || (a.ip < b.ip ? -1 : 1));

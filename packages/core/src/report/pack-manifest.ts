@@ -5,6 +5,7 @@
  * tools (`sha256sum`), and check the signature with OpenSSL or logwitness verify.
  */
 import { createHash, createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { InputError } from '../errors';
 import { TOOL_NAME, TOOL_VERSION } from '../version';
 
@@ -80,6 +81,15 @@ export function parseManifest(data: Buffer, where: string): Manifest {
     manifest.files.every((f) => typeof f?.path === 'string' && typeof f.sha256 === 'string' && /^[0-9a-f]{64}$/.test(f.sha256) && Number.isSafeInteger(f.bytes));
   if (!valid) throw new InputError('BAD_MANIFEST', `${where}: manifest.json "files" must be a list of {path, bytes, sha256}`);
   return manifest;
+}
+
+/** Read a key file, failing with an InputError that names it. */
+export function readKeyFile(path: string, option: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (error) {
+    throw new InputError('KEY_NOT_READABLE', `${option} ${path}: cannot read the key file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
 }
 
 /** Read a PEM Ed25519 private key. Throws InputError when it is not one. */

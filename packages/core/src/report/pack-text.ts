@@ -4,7 +4,7 @@
  * so the two never say different things.
  */
 import { formatDisplayTime } from './display-time';
-import type { PackContent } from './pack-content';
+import { timeRange, type PackContent } from './pack-content';
 
 export interface TextSection {
   readonly title: string;
@@ -110,7 +110,7 @@ export function limitationSections(content: PackContent): TextSection[] {
   for (const source of gaps.incompleteSources) gapItems.push(`${source.path} could only be read in part: ${source.error ?? 'reason not recorded'}.`);
   for (const source of gaps.rejectedLines) gapItems.push(`${source.path}: ${source.rejected} of ${source.lines} lines could not be parsed (listed in the case file's rejects table with line numbers and reasons).`);
   const gapFree = gaps.silentPeriods.length === 0 && gaps.missingDaysMs.length === 0 && gaps.missingRotations.length === 0 && gaps.incompleteSources.length === 0 && gaps.rejectedLines.length === 0;
-  const oldest = p.geoDatabases.length === 0 ? null : Math.min(...p.geoDatabases.map((db) => db.buildEpochMs));
+  const oldest = timeRange(p.geoDatabases.map((db) => db.buildEpochMs))?.firstMs ?? null;
   const firstEvent = content.timeline.events[0]?.timeMs ?? null;
   return [
     section('What a download means here', [

@@ -43,9 +43,16 @@ export function toCsv(header: readonly string[], rows: readonly (readonly unknow
 
 const HTML_ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
-/** Escape text for HTML element content and quoted attribute values. */
+/**
+ * Escape text for HTML element content and quoted attribute values. Control characters and
+ * bidi controls are shown as visible escapes (\x1b, \u202e), as on the terminal: a browser
+ * honours a logged right-to-left override too ("invoice<RLO>fdp.exe" would read
+ * "invoiceexe.pdf"), and a carriage return is shown rather than folded into white space.
+ * Tab and newline are left to HTML.
+ */
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (char) => HTML_ESCAPES[char]!);
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[&<>"'\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (char) => HTML_ESCAPES[char] ?? escapeForTerminal(char));
 }
 
 /**

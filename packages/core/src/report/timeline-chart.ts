@@ -4,10 +4,10 @@
  * closing refusal marked. Styling is by class only (the report's CSP allows no inline style
  * attributes); every label is escaped by the html template.
  */
-import type { TimelineEventKind } from '../model';
+import type { Download, TimelineEvent, TimelineEventKind } from '../model';
 import { formatDisplayTime } from './display-time';
 import { html, type SafeHtml } from './html-template';
-import type { PackContent } from './pack-content';
+import { timeRange, type PackContent } from './pack-content';
 
 /** Lanes drawn; the remaining clients share one "other clients" lane. */
 export const MAX_CHART_LANES = 24;
@@ -39,9 +39,7 @@ export function renderTimelineChart(content: PackContent): SafeHtml | null {
   const events = content.timeline.events;
   if (events.length === 0) return null;
   const zone = content.displayZone;
-  const times = [...events.map((e) => e.timeMs), ...content.downloads.downloads.flatMap((d) => [d.startMs, d.endMs])];
-  const first = Math.min(...times);
-  const last = Math.max(...times);
+  const { firstMs: first, lastMs: last } = timeRange([...events.map((e) => e.timeMs), ...content.downloads.downloads.flatMap((d) => [d.startMs, d.endMs])])!;
   const pad = Math.max((last - first) * 0.03, 60e3);
   const start = first - pad;
   const end = last + pad;
@@ -55,6 +53,28 @@ export function renderTimelineChart(content: PackContent): SafeHtml | null {
   const laneY = (ip: string): number => TOP + (laneOf.get(ip) ?? lanes.length) * LANE_HEIGHT + LANE_HEIGHT / 2;
   const height = TOP + laneCount * LANE_HEIGHT + AXIS_HEIGHT;
   const axisY = TOP + laneCount * LANE_HEIGHT;
+
+  // One mark per lane, kind and pixel: the picture is the same, and the SVG stays small for cases with millions of requests.
+  const marks = new Map<string, { event: TimelineEvent; count: number; cx: number; cy: number }>();
+  for (const event of events) {
+    const cx = Math.round(x(event.timeMs));
+    const cy = laneY(event.request.clientIp);
+    const key = `${cx}|${cy}|${event.kind}`;
+    const mark = marks.get(key);
+    if (mark === undefined) marks.set(key, { event, count: 1, cx, cy });
+    else mark.count++;
+  }
+
+  const bars = new Map<string, { download: Download; count: number; x0: number; width: number; y: number }>();
+  for (const download of content.downloads.downloads) {
+    const x0 = Math.round(x(download.startMs));
+    const width = Math.max(3, Math.round(x(download.endMs)) - x0);
+    const y = laneY(download.clientIp);
+    const key = `${x0}|${width}|${y}|${download.complete}`;
+    const bar = bars.get(key);
+    if (bar === undefined) bars.set(key, { download, count: 1, x0, width, y });
+    else bar.count++;
+  }
 
   const step = TICK_STEPS_MS.find((s) => (end - start) / s <= 8) ?? TICK_STEPS_MS[TICK_STEPS_MS.length - 1]!;
   const ticks: number[] = [];
@@ -80,8 +100,8 @@ ${ticks.map((t) => {
   return html`<line class="tick" x1="${x(t).toFixed(1)}" x2="${x(t).toFixed(1)}" y1="${TOP}" y2="${axisY + 4}"/><text class="tick-label" x="${x(t).toFixed(1)}" y="${axisY + 16}" text-anchor="middle">${time}</text><text class="tick-label" x="${x(t).toFixed(1)}" y="${axisY + 30}" text-anchor="middle">${day}</text>`;
 })}
 <line class="axis" x1="${LABEL_WIDTH}" x2="${LABEL_WIDTH + plotWidth}" y1="${axisY}" y2="${axisY}"/>
-${content.downloads.downloads.map((d, i) => html`<rect class="download-bar${d.complete ? ' complete' : ''}" x="${x(d.startMs).toFixed(1)}" y="${laneY(d.clientIp) - 4}" width="${Math.max(3, x(d.endMs) - x(d.startMs)).toFixed(1)}" height="8" rx="2"><title>${`Download ${i + 1}: ${d.clientIp}, ${d.bytes} bytes, ${d.complete ? 'complete' : 'incomplete'}, ${formatDisplayTime(d.startMs, zone)}`}</title></rect>`)}
-${events.map((e) => html`<circle class="event kind-${e.kind}" cx="${x(e.timeMs).toFixed(1)}" cy="${laneY(e.request.clientIp)}" r="4"><title>${`${formatDisplayTime(e.timeMs, zone)} ${e.request.clientIp} ${e.request.method ?? ''} ${e.request.status ?? ''}: ${e.description}`}</title></circle>`)}
+${[...bars.values()].map(({ download: d, count, x0, width, y }) => html`<rect class="download-bar${d.complete ? ' complete' : ''}" x="${x0}" y="${y - 4}" width="${width}" height="8" rx="2"><title>${count === 1 ? `Download ${d.number}: ${d.clientIp}, ${d.bytes} bytes, ${d.complete ? 'complete' : 'incomplete'}, ${formatDisplayTime(d.startMs, zone)}` : `${count} downloads from ${formatDisplayTime(d.startMs, zone)}; the first: number ${d.number} by ${d.clientIp}`}</title></rect>`)}
+${[...marks.values()].map(({ event: e, count, cx, cy }) => html`<circle class="event kind-${e.kind}" cx="${cx}" cy="${cy}" r="4"><title>${count === 1 ? `${formatDisplayTime(e.timeMs, zone)} ${e.request.clientIp} ${e.request.method ?? ''} ${e.request.status ?? ''}: ${e.description}` : `${count} requests (${KIND_LABELS[e.kind]}) from ${formatDisplayTime(e.timeMs, zone)}; the first: ${e.request.clientIp} ${e.description}`}</title></circle>`)}
 ${closed}
 </svg>
 <ul class="legend">${(Object.keys(KIND_LABELS) as TimelineEventKind[]).filter((k) => events.some((e) => e.kind === k)).map((k) => html`<li><svg width="12" height="12" aria-hidden="true"><circle class="event kind-${k}" cx="6" cy="6" r="5"/></svg> ${KIND_LABELS[k]}</li>`)}<li><svg width="18" height="12" aria-hidden="true"><rect class="download-bar complete" x="0" y="2" width="18" height="8" rx="2"/></svg> download (complete)</li><li><svg width="18" height="12" aria-hidden="true"><rect class="exposure" x="0" y="0" width="18" height="12"/></svg> exposure window</li></ul>`;

@@ -3,7 +3,7 @@
  * name every altered, missing or extra file, and with the original logs re-run the analysis
  * with the pack's recorded options and confirm the same findings and the same cited lines.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { KeyObject } from 'node:crypto';
@@ -19,7 +19,7 @@ import { compareFindings, reproducibleFindings } from './findings-check';
 import { readPack, type ReadPack } from './pack-archive';
 import type { Provenance } from './pack-content';
 import {
-  checkManifestSignature, MANIFEST_FILE, MANIFEST_FILES, parseManifest, publicKeyFingerprint, PUBLIC_KEY_FILE, readPublicKey, sha256Hex, SIGNATURE_FILE,
+  checkManifestSignature, MANIFEST_FILE, MANIFEST_FILES, readKeyFile, parseManifest, publicKeyFingerprint, PUBLIC_KEY_FILE, readPublicKey, sha256Hex, SIGNATURE_FILE,
 } from './pack-manifest';
 import { parseEvidenceLines } from './pack-tables';
 
@@ -161,7 +161,7 @@ async function reanalyse(pack: ReadPack, logs: readonly string[], problems: Veri
 
 /** Check an evidence pack (folder or .zip). Never throws for a damaged pack: every problem is reported. */
 export async function verifyEvidencePack(path: string, options: VerifyOptions = {}): Promise<VerifyReport> {
-  const pinned = options.publicKeyPath ? readPublicKey(readFileSync(options.publicKeyPath), options.publicKeyPath) : null;
+  const pinned = options.publicKeyPath ? readPublicKey(readKeyFile(options.publicKeyPath, '--public-key'), options.publicKeyPath) : null;
   const pack = await readPack(path);
   const problems: VerifyProblem[] = pack.oddEntries.map((entry) => ({ kind: 'extra' as const, file: entry.path, message: `${entry.path} is ${entry.what}: packs hold regular files only` }));
   const manifestBytes = pack.files.get(MANIFEST_FILE);
