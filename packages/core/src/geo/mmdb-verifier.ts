@@ -225,6 +225,8 @@ export function verifyMmdb(bytes: Buffer, nodeCount: number, recordSize: number,
     const dataBytes = end - dataStart;
     for (let node = 0; node < nodeCount; node++) {
       for (const record of readRecords(bytes, node, recordSize)) {
+        // The root has no parent: a record pointing at it can only be corruption.
+        if (record === 0) return `search tree node ${node} points back to the root node`;
         if (record <= nodeCount) continue;
         const offset = record - nodeCount - DATA_SEPARATOR_BYTES;
         if (offset < 0) return `search tree node ${node} points into the data separator`;
