@@ -195,6 +195,9 @@ describe('robustness: output injection on every command', function () {
       const text = readFileSync(file, 'utf8');
       assert.doesNotMatch(text, /<script>alert|<img src=x onerror/i, `${file}: log text is HTML-escaped`);
       assert.match(text, /&lt;script&gt;alert/, `${file}: the payload is shown, escaped`);
+      // A bidi override would reorder what the reader sees (invoice<RLO>fdp.exe reads "invoiceexe.pdf").
+      const unsafe = TERMINAL_UNSAFE.exec(text.replace(/\r\n/g, '\n'));
+      assert.equal(unsafe, null, `${file}: raw U+${unsafe?.[0].charCodeAt(0).toString(16).padStart(4, '0')} in the HTML`);
     }
     for (const file of files.filter((f) => f.endsWith('.csv'))) assertCsvNeutral(readFileSync(file, 'utf8'), file);
     assertTerminalSafe(await run(['verify', out]), 'verify');
