@@ -48,9 +48,12 @@ code, .mono { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-
 .kind-revalidation { fill: #0d9488; } .kind-denied { fill: #dc2626; } .kind-server-error { fill: #ea580c; }
 .kind-refused-after-fix { fill: #991b1b; } .kind-other { fill: #6b7280; }
 ul.legend { list-style: none; padding: 0; margin: 0 0 8px; display: flex; flex-wrap: wrap; gap: 4px 16px; font-size: 12px; color: var(--muted); }
+td .note { font-size: inherit; }
 footer { margin-top: 40px; border-top: 1px solid var(--line); padding-top: 10px; font-size: 12px; color: var(--muted); }
 @media print {
   html { font-size: 11px; } body { max-width: none; padding: 0; }
+  code, .mono { font-size: 9.5px; } td.time { white-space: normal; min-width: 8em; } th, td { padding: 4px 5px; } .timeline-chart .lane-label { font-size: 10px; }
+  header.cover h1 { font-size: 19px; } p.narrative { font-size: 13px; } .fact dd { font-size: 12px; } table { font-size: 10.5px; }
   .filter { display: none; }
   h2 { break-after: avoid; } tr, .fact, .actor, .timeline-chart { break-inside: avoid; }
   thead { display: table-header-group; }
