@@ -87,4 +87,16 @@ describe('formats: custom format strings (property)', () => {
       { numRuns: 300, seed: 7 },
     );
   });
+  it('hostile lines cannot make the compiled format backtrack: 30 KB lines are refused in milliseconds', () => {
+    const parser = resolveFormat('%h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-Agent}i" "%{X-Forwarded-For}i" %D').createParser({ assumeTz: null });
+    const head = '203.0.113.9 - - [02/Mar/2026:10:00:00 +0000] ';
+    const hostile = [head + '"GET / HTTP/1.1" 200 12 "' + '" "'.repeat(10_000) + 'x', head + '"' + '" 200 1 "'.repeat(3_000), head + '"a" 200 1 "' + ' '.repeat(30_000) + '"'];
+    for (const line of hostile) {
+      const start = process.hrtime.bigint();
+      const result = parser.parseLine(line);
+      const elapsedMs = Number(process.hrtime.bigint() - start) / 1e6;
+      assert.equal(result.kind, 'reject');
+      assert.ok(elapsedMs < 200, `${line.length}-character line took ${elapsedMs.toFixed(0)} ms`);
+    }
+  });
 });

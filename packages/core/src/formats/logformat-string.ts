@@ -353,12 +353,31 @@ interface CompiledFormat {
   readonly fields: readonly FieldSpec[];
   readonly regex: RegExp;
   readonly local: boolean;
+  /** Anchored regexes of the first 1..n tokens, to say where a line stops matching. */
+  readonly prefixes: readonly RegExp[];
 }
 
-function fieldGroup(token: { field: FieldSpec }, last: boolean): string {
-  if (token.field.role === 'time' && token.field.time?.kind === 'clf' && token.field.pattern.startsWith('\\[')) return '\\[([^\\]]*)\\]';
-  if (last && token.field.pattern === TEXT) return '(.*)';
-  return `(${token.field.pattern})`;
+/**
+ * A quoted string as Apache and nginx write it: quotes and backslashes inside are escaped,
+ * so there is exactly one way to match it. Free text must never be a lazy ".*?" between
+ * other fields: on hostile lines the backtracking grows with the power of the number of
+ * such fields (a 3 KB line took seconds).
+ */
+const QUOTED_TEXT = '(?:[^"\\\\]|\\\\.)*';
+
+function tokenSource(tokens: readonly Token[], index: number): string {
+  const token = tokens[index]!;
+  if ('literal' in token) return escapeRegex(token.literal).replace(/ /g, ' +');
+  const f = token.field;
+  if (f.role === 'time' && f.time?.kind === 'clf' && f.pattern.startsWith('\\[')) return '\\[([^\\]]*)\\]';
+  if (f.pattern !== TEXT) return `(${f.pattern})`;
+  if (index === tokens.length - 1) return '(.*)';
+  const before = tokens[index - 1];
+  const after = tokens[index + 1]!;
+  if (!('literal' in after)) return `(${TEXT})`;
+  if (before !== undefined && 'literal' in before && before.literal.endsWith('"') && after.literal.startsWith('"')) return `(${QUOTED_TEXT})`;
+  // Unquoted free text ends at the first character of what follows it.
+  return `([^${escapeRegex(after.literal[0]!)}]*)`;
 }
 
 function compile(format: string): CompiledFormat {
@@ -373,27 +392,27 @@ function compile(format: string): CompiledFormat {
   if (!fields.some((f) => f.role === 'remoteIp')) {
     throw new InputError('BAD_FORMAT_STRING', `--format '${format}': no client address field (${nginx ? '$remote_addr' : '%h or %a'}); every request needs its client`);
   }
+  const sources = tokens.map((_, index) => tokenSource(tokens, index));
+  const prefixes: RegExp[] = [];
   let source = '^';
-  tokens.forEach((token, index) => {
-    if ('literal' in token) source += escapeRegex(token.literal).replace(/ /g, ' +');
-    else source += fieldGroup(token, index === tokens.length - 1);
-  });
+  for (const part of sources) {
+    source += part;
+    prefixes.push(new RegExp(source));
+  }
   const endsWithField = 'field' in tokens[tokens.length - 1]!;
   source += endsWithField ? '$' : '(?: +(.*))?$';
   const time = times[0]!.time!;
   const local = time.kind === 'strftime' ? !time.strftime!.hasOffset : false;
-  return { tokens, fields, regex: new RegExp(source), local };
+  return { tokens, fields, regex: new RegExp(source), local, prefixes };
 }
 
 /** Why a line does not match: the first field (or literal) that could not be matched. */
 function explainMismatch(compiled: CompiledFormat, line: string): string {
-  let source = '^';
   let lastGood = 0;
   for (let i = 0; i < compiled.tokens.length; i++) {
-    const token = compiled.tokens[i]!;
-    source += 'literal' in token ? escapeRegex(token.literal).replace(/ /g, ' +') : fieldGroup(token, false);
-    const m = new RegExp(source).exec(line);
+    const m = compiled.prefixes[i]!.exec(line);
     if (m === null) {
+      const token = compiled.tokens[i]!;
       const what = 'literal' in token ? `"${token.literal}"` : `${token.field.label}`;
       return `line does not match the format: expected ${what} at column ${lastGood + 1}, found "${line.slice(lastGood, lastGood + 20)}"`;
     }
