@@ -47,6 +47,28 @@ function readZipNames(path: string): Promise<string[]> {
   });
 }
 
+function readZipEntry(path: string, name: string): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    yauzl.open(path, { lazyEntries: true }, (error, zip) => {
+      if (error) return reject(error);
+      zip.on('entry', (entry: yauzl.Entry) => {
+        if (entry.fileName !== name) return zip.readEntry();
+        zip.openReadStream(entry, (err, stream) => {
+          if (err) return reject(err);
+          const chunks: Buffer[] = [];
+          stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+          stream.on('end', () => {
+            zip.close();
+            resolve(Buffer.concat(chunks));
+          });
+        });
+      });
+      zip.on('end', () => reject(new Error(`${name} not in ${path}`)));
+      zip.readEntry();
+    });
+  });
+}
+
 describe('evidence pack: write and verify', function () {
   this.timeout(60_000);
   let c: PackCase;
@@ -253,6 +275,20 @@ describe('evidence pack: write and verify', function () {
     const report = await verifyEvidencePack(path, { logs: [c.logPath] });
     assert.deepEqual(report.problems.map((p) => p.kind), ['evidence-line']);
     assert.match(report.problems[0]!.message, /line 87 of .* differs from the original log/);
+
+    // Dropping a cited line (and recomputing the manifest) is caught too.
+    const { path: dropped } = await makePack(c, 'lines-dropped');
+    const droppedPath = join(dropped, 'evidence-lines.log');
+    const text = readFileSync(droppedPath, 'latin1');
+    const entry = /^[0-9a-f]{64} line 128 bytes \d+ file .*\n.*\n/m.exec(text)!;
+    writeFileSync(droppedPath, text.replace(entry[0], ''), 'latin1');
+    const droppedManifestPath = join(dropped, 'manifest.json');
+    const droppedManifest = JSON.parse(readFileSync(droppedManifestPath, 'utf8'));
+    const droppedData = readFileSync(droppedPath);
+    for (const e of droppedManifest.files) if (e.path === 'evidence-lines.log') Object.assign(e, { sha256: createHash('sha256').update(droppedData).digest('hex'), bytes: droppedData.length });
+    writeFileSync(droppedManifestPath, JSON.stringify(droppedManifest, null, 2) + '\n');
+    const droppedReport = await verifyEvidencePack(dropped, { logs: [c.logPath] });
+    assert.deepEqual(droppedReport.problems.map((p) => p.message.replace(/[0-9a-f]{64}/, 'SHA')), ['evidence-lines.log lacks line 128 of SHA, which the findings cite']);
   });
 
   it('gives one clear error for a path that is not a pack', () => {
@@ -263,5 +299,47 @@ describe('evidence pack: write and verify', function () {
     const bad = runCli(['verify', join(c.dir, 'not-a.zip')]);
     assert.equal(bad.status, 1);
     assert.match(bad.stderr, /is not a readable zip archive/);
+  });
+});
+
+describe('evidence pack: end to end through the CLI', function () {
+  this.timeout(60_000);
+
+  it('pack --zip --sign-key records the exact command line; verify --public-key --logs passes', async () => {
+    const c = await makeCase();
+    const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+    writeFileSync(join(c.dir, 'key.pem'), privateKey.export({ type: 'pkcs8', format: 'pem' }));
+    writeFileSync(join(c.dir, 'key.pub.pem'), publicKey.export({ type: 'spki', format: 'pem' }));
+    const args = ['pack', TARGET, '--case', 'case.sqlite', '--out', 'handover', '--zip', '--examiner', 'A. Analyst', '--case-ref', 'INC 1234', '--sign-key', 'key.pem', '--window', '45m', '--tz', 'Europe/Paris'];
+    const packed = runCli(args, { cwd: c.dir });
+    assert.equal(packed.status, 0, packed.stderr);
+    assert.match(packed.stdout, /Evidence pack written: handover\.zip/);
+    assert.match(packed.stdout, /signed; signer key fingerprint \(sha256\) [0-9a-f]{64}/);
+    const verified = runCli(['verify', 'handover.zip', '--public-key', 'key.pub.pem', '--logs', 'logs'], { cwd: c.dir });
+    assert.equal(verified.status, 0, verified.stdout + verified.stderr);
+    assert.match(verified.stdout, /findings match/);
+
+    const json = JSON.parse(runCli(['verify', 'handover.zip', '--json'], { cwd: c.dir }).stdout);
+    assert.equal(json.ok, true);
+    assert.equal(json.filesMatched, 11);
+    const provenance = JSON.parse((await readZipEntry(join(c.dir, 'handover.zip'), 'handover/provenance.json')).toString('utf8'));
+    assert.deepEqual(provenance.commandLine, args);
+    assert.equal(provenance.workingDirectory, c.dir);
+    assert.equal(provenance.examiner, 'A. Analyst');
+    assert.equal(provenance.caseRef, 'INC 1234');
+    assert.equal(provenance.timeZones.display, 'Europe/Paris');
+    assert.equal(provenance.analysisOptions.windowMs, 45 * 60_000);
+    assert.equal(provenance.tool.name, 'logwitness');
+  });
+
+  it('a target with no requests gives a verifiable pack that says nothing was found', async () => {
+    const c = await makeCase();
+    const result = runCli(['pack', '/no/such/file.csv', '--case', c.casePath, '--out', join(c.dir, 'empty')]);
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stderr, /warning: the case holds no request for \/no\/such\/file\.csv/);
+    assert.match(readFileSync(join(c.dir, 'empty', 'summary.md'), 'utf8'), /No request for \/no\/such\/file\.csv was found/);
+    assert.equal(readFileSync(join(c.dir, 'empty', 'events.jsonl'), 'utf8'), '');
+    const verified = runCli(['verify', join(c.dir, 'empty'), '--logs', c.logs]);
+    assert.equal(verified.status, 0, verified.stdout);
   });
 });

@@ -17,7 +17,7 @@ import { readRawLines } from '../store/raw-lines';
 import { analysisOptionsFor, EVIDENCE_LINES_FILE, FINDINGS_FILE, PROVENANCE_FILE } from './evidence-pack';
 import { compareFindings, reproducibleFindings } from './findings-check';
 import { readPack, type ReadPack } from './pack-archive';
-import type { Provenance } from './pack-content';
+import { citedRequests, type Provenance } from './pack-content';
 import {
   checkManifestSignature, MANIFEST_FILE, MANIFEST_FILES, readKeyFile, parseManifest, publicKeyFingerprint, PUBLIC_KEY_FILE, readPublicKey, sha256Hex, SIGNATURE_FILE,
 } from './pack-manifest';
@@ -139,6 +139,11 @@ async function reanalyse(pack: ReadPack, logs: readonly string[], problems: Veri
       problems.push({ kind: 'evidence-line', file: EVIDENCE_LINES_FILE, message: `${EVIDENCE_LINES_FILE} is malformed: ${(error as Error).message}` });
       return result;
     }
+    // The cited lines must be exactly those the recomputed findings cite: none dropped, none added.
+    const cited = new Set(citedRequests(timeline.downloads, timeline).map((r) => `${r.source.sha256}:${r.source.line}`));
+    const listedLines = new Set(entries.map((e) => `${e.sha256}:${e.line}`));
+    for (const ref of cited) if (!listedLines.has(ref)) problems.push({ kind: 'evidence-line', file: EVIDENCE_LINES_FILE, message: `${EVIDENCE_LINES_FILE} lacks line ${ref.split(':')[1]} of ${ref.split(':')[0]}, which the findings cite` });
+    for (const ref of listedLines) if (!cited.has(ref)) problems.push({ kind: 'evidence-line', file: EVIDENCE_LINES_FILE, message: `${EVIDENCE_LINES_FILE} holds line ${ref.split(':')[1]} of ${ref.split(':')[0]}, which no finding cites` });
     try {
       const originals = readRawLines(store, entries);
       entries.forEach((entry, i) => {
