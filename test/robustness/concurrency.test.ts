@@ -56,7 +56,12 @@ describe('robustness: concurrent readers and writers', function () {
   it('sources and sql read while an ingest writes, and only ever see whole files', async function () {
     const casePath = join(dir, 'read-while-write.sqlite');
     // The case exists (schema and one file) before the long ingest starts.
-    assert.equal(runCli(['ingest', logs[0]!, '--case', casePath, '--json']).status, 0);
+    const setup = CaseStore.open(casePath);
+    try {
+      await ingestPaths(setup, [logs[0]!]);
+    } finally {
+      setup.close();
+    }
     const writer = startCli(['ingest', ...logs.slice(1), '--case', casePath, '--json']);
     let readsDuringWrite = 0;
     const seenCounts = new Set<number>();

@@ -33,7 +33,7 @@ describe('robustness: full disk and read-only case file', function () {
     const dir = tempDir('logwitness-disk-');
     const point = join(dir, 'small-disk');
     mkdirSync(point);
-    if (process.platform !== 'linux' || !mount(['-t', 'tmpfs', '-o', 'size=1536k', 'tmpfs', point])) {
+    if (process.platform !== 'linux' || !mount(['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', point])) {
       console.log('      (skipped: mounting a small tmpfs is not permitted here; these tests need root or CAP_SYS_ADMIN)');
       return this.skip();
     }
@@ -42,7 +42,7 @@ describe('robustness: full disk and read-only case file', function () {
     small = join(dir, 'small.log');
     big = join(dir, 'big.log');
     writeGeneratedLog(small, 500, 5);
-    writeGeneratedLog(big, 20_000, 6, { distinctIps: 20_000 });
+    writeGeneratedLog(big, 10_000, 6, { distinctIps: 10_000 });
     const first = runCli(['ingest', small, '--case', casePath, '--json']);
     assert.equal(first.status, 0, first.stderr);
   });

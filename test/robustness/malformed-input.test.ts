@@ -190,7 +190,7 @@ describe('robustness: malformed input', function () {
         const dir = tempDir();
         const casePath = join(dir, 'case.sqlite');
         const path = join(dir, 'growing.log');
-        writeGeneratedLog(path, 30_000, 3);
+        writeGeneratedLog(path, 12_000, 3);
         const size = readFileSync(path).length;
         const store = CaseStore.open(casePath);
         let changed = false;
