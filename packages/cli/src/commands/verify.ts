@@ -44,6 +44,7 @@ export async function handler(args: VerifyArgs): Promise<number> {
   else writeOut(`signature: ${report.signature.valid ? 'valid' : 'INVALID'}, signer key fingerprint (sha256) ${report.signature.fingerprint}${report.signature.pinned ? ' (as given with --public-key)' : ' (compare it with the sender by another channel, or pin it with --public-key)'}`);
   if (report.reanalysis !== null) {
     const r = report.reanalysis;
+    if (report.madeWith !== null && report.madeWith !== report.checkedWith) writeOut(`note: the pack was made with ${escapeForTerminal(report.madeWith)} and is re-analysed with ${report.checkedWith}`);
     writeOut(`re-analysis: ${r.sourcesMatched} of ${r.sourcesExpected} original logs found; findings ${r.findingsMatch ? 'match' : 'DO NOT match'}; ${r.evidenceLinesChecked} cited lines compared`);
     for (const ignored of r.ignoredLogs) writeOut(`  ignored (not a source of this pack): ${escapeForTerminal(ignored)}`);
   }

@@ -22,6 +22,7 @@ import {
   checkManifestSignature, MANIFEST_FILE, MANIFEST_FILES, readKeyFile, parseManifest, publicKeyFingerprint, PUBLIC_KEY_FILE, readPublicKey, sha256Hex, SIGNATURE_FILE,
 } from './pack-manifest';
 import { parseEvidenceLines } from './pack-tables';
+import { TOOL_NAME, TOOL_VERSION } from '../version';
 
 export interface VerifyOptions {
   /** PEM public key the pack must be signed with (pins the signer). */
@@ -46,6 +47,9 @@ export interface VerifyReport {
   readonly filesMatched: number;
   readonly filesListed: number;
   readonly manifestSha256: string | null;
+  /** The logwitness that made the pack (from manifest.json) and the one checking it: re-analysis by another version may differ for reasons of its own. */
+  readonly madeWith: string | null;
+  readonly checkedWith: string;
   readonly signature: { readonly fingerprint: string; readonly valid: boolean; readonly pinned: boolean } | null;
   /** Null when no logs were given. */
   readonly reanalysis: {
@@ -170,10 +174,11 @@ export async function verifyEvidencePack(path: string, options: VerifyOptions = 
   const pack = await readPack(path);
   const problems: VerifyProblem[] = pack.oddEntries.map((entry) => ({ kind: 'extra' as const, file: entry.path, message: `${entry.path} is ${entry.what}: packs hold regular files only` }));
   const manifestBytes = pack.files.get(MANIFEST_FILE);
-  const finish = (rest: Omit<VerifyReport, 'where' | 'ok' | 'problems'>): VerifyReport => ({ where: path, ok: problems.length === 0, problems, ...rest });
+  const checkedWith = `${TOOL_NAME} ${TOOL_VERSION}`;
+  const finish = (rest: Omit<VerifyReport, 'where' | 'ok' | 'problems' | 'checkedWith'>): VerifyReport => ({ where: path, ok: problems.length === 0, problems, checkedWith, ...rest });
   if (manifestBytes === undefined) {
     problems.push({ kind: 'missing', file: MANIFEST_FILE, message: `${MANIFEST_FILE} is missing: nothing in ${path} can be checked` });
-    return finish({ filesMatched: 0, filesListed: 0, manifestSha256: null, signature: null, reanalysis: null });
+    return finish({ filesMatched: 0, filesListed: 0, manifestSha256: null, madeWith: null, signature: null, reanalysis: null });
   }
   let manifest;
   try {
@@ -181,7 +186,7 @@ export async function verifyEvidencePack(path: string, options: VerifyOptions = 
   } catch (error) {
     if (!isUserError(error)) throw error;
     problems.push({ kind: 'manifest', file: MANIFEST_FILE, message: error.message });
-    return finish({ filesMatched: 0, filesListed: 0, manifestSha256: sha256Hex(manifestBytes), signature: null, reanalysis: null });
+    return finish({ filesMatched: 0, filesListed: 0, manifestSha256: sha256Hex(manifestBytes), madeWith: null, signature: null, reanalysis: null });
   }
   let matched = 0;
   const listed = new Set<string>();
@@ -212,5 +217,6 @@ export async function verifyEvidencePack(path: string, options: VerifyOptions = 
       reanalysis = await reanalyse(pack, options.logs, problems);
     }
   }
-  return finish({ filesMatched: matched, filesListed: manifest.files.length, manifestSha256: sha256Hex(manifestBytes), signature, reanalysis });
+  const madeWith = typeof manifest.tool?.name === 'string' && typeof manifest.tool.version === 'string' ? `${manifest.tool.name} ${manifest.tool.version}` : null;
+  return finish({ filesMatched: matched, filesListed: manifest.files.length, manifestSha256: sha256Hex(manifestBytes), madeWith, signature, reanalysis });
 }
