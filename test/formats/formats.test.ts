@@ -74,6 +74,13 @@ describe('formats: W3C extended / IIS', () => {
     assert.match(record!.extra?.['parse_warning'] ?? '', /no #Fields header/);
     assert.equal(rejectsOf(headerless).length, 1);
   });
+  it('ignores a byte-order mark before the first directive', () => {
+    const lines = ['\ufeff#Software: Microsoft Internet Information Services 10.0', '#Fields: date time c-ip cs-method cs-uri-stem sc-status', '2026-03-02 10:00:00 192.0.2.1 GET /a 200'];
+    const parsed = parseLines(format('w3c'), lines);
+    assert.deepEqual(rejectsOf(parsed), []);
+    assert.equal(recordsOf(parsed).length, 1);
+    assert.equal(detectFormat(lines, { assumeTz: null }, 'bom.log').format.name, 'w3c');
+  });
   it('takes the day from #Date when there is no date field, and needs --assume-tz for local times', () => {
     const lines = ['#Date: 2026-03-02 00:00:00', '#Fields: time c-ip cs-method cs-uri-stem sc-status', '10:00:00 192.0.2.1 GET /a 200'];
     assert.equal(iso(recordsOf(parseLines(format('w3c'), lines))[0]!), '2026-03-02T10:00:00.000Z');

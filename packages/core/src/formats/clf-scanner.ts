@@ -125,7 +125,9 @@ const JOINED_WARNING = 'two requests on one line (the server wrote no line break
 function splitJoinedLine(line: string, bytesAt: number): ClfResult | null {
   let digitsEnd = bytesAt;
   while (isDigit(line.charCodeAt(digitsEnd))) digitsEnd++;
-  if (digitsEnd === bytesAt) return null;
+  // Nothing after the digits (or no digits): not two lines. Without this check a byte count
+  // too long for parseCount made the first half re-enter here forever (stack overflow).
+  if (digitsEnd === bytesAt || digitsEnd === line.length) return null;
   const first = scanClfLine(line.slice(0, digitsEnd));
   const second = scanClfLine(line.slice(digitsEnd));
   if (first.result.kind !== 'record' || second.result.kind !== 'record') return null;

@@ -32,7 +32,9 @@ const DEFAULT_FIELDS =
 class CloudFrontLineParser implements LineParser {
   private readonly state: W3cFileState = { layout: w3cLayout(DEFAULT_FIELDS.split(' ')), directiveDayMs: null };
 
-  parseLine(text: string): LineResult {
+  parseLine(line: string): LineResult {
+    // Files saved by Windows tools may start with a byte-order mark.
+    const text = line.charCodeAt(0) === 0xfeff ? line.slice(1) : line;
     if (text.charCodeAt(0) === 35) {
       if (/^#Fields:/i.test(text)) {
         const names = parseFieldsDirective(text);
@@ -79,7 +81,8 @@ function detectCloudFront(lines: readonly string[]): number {
   let parsed = 0;
   let edgeHeader = false;
   const parser = new CloudFrontLineParser();
-  for (const line of lines) {
+  for (const given of lines) {
+    const line = given.charCodeAt(0) === 0xfeff ? given.slice(1) : given;
     if (line.startsWith('#')) {
       if (/^#Fields:.*\bx-edge-/i.test(line)) edgeHeader = true;
       parser.parseLine(line);

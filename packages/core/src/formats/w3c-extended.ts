@@ -58,7 +58,9 @@ class W3cLineParser implements LineParser {
 
   constructor(private readonly zone: ReturnType<typeof assumedZoneOf>) {}
 
-  parseLine(text: string): LineResult {
+  parseLine(line: string): LineResult {
+    // Files saved by Windows tools may start with a byte-order mark.
+    const text = line.charCodeAt(0) === 0xfeff ? line.slice(1) : line;
     if (text.charCodeAt(0) === 35 /* # */) return this.directive(text);
     const values = splitW3cValues(text, 'whitespace');
     if (values.length === 0) return SKIP;
@@ -104,7 +106,8 @@ function detectW3c(lines: readonly string[]): number {
   let parsed = 0;
   // Local-time files are recognised too (their lines then ask for --assume-tz at ingest).
   const parser = new W3cLineParser(assumedZoneOf('UTC'));
-  for (const line of lines) {
+  for (const given of lines) {
+    const line = given.charCodeAt(0) === 0xfeff ? given.slice(1) : given;
     if (line.startsWith('#')) {
       // CloudFront writes W3C too; its own format reads its tab-separated fields correctly.
       if (/^#Fields:.*\bx-edge-(location|request-id)\b/i.test(line)) return 0;
