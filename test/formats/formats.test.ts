@@ -280,6 +280,16 @@ describe('formats: custom Apache LogFormat and nginx log_format strings', () => 
       assert.equal(record?.target, '/a');
     }
   });
+  it("Apache's split time directives [%{%d/%b/%Y %T}t.%{msec_frac}t %{%z}t] are merged into one instant", () => {
+    const custom = resolveFormat('%h %l %u [%{%d/%b/%Y %T}t.%{msec_frac}t %{%z}t] "%r" %>s %b');
+    assert.equal(custom.needsTimeZone, false);
+    const [record] = recordsOf(parseLines(custom, ['192.0.2.1 - - [02/Mar/2026 10:04:11.123 +0100] "GET /a HTTP/1.1" 200 5']));
+    assert.equal(iso(record!), '2026-03-02T09:04:11.123Z');
+    assert.equal(record!.utcOffsetMin, 60);
+    assert.throws(() => resolveFormat('%h [%{%H:%M:%S}t] "%r"'), /together need at least a year, month, day and hour/);
+    const invalid = parseLines(custom, ['192.0.2.1 - - [31/Feb/2026 10:04:11.123 +0100] "GET /a HTTP/1.1" 200 5']);
+    assert.match(rejectsOf(invalid)[0]!.reason, /not a valid date/);
+  });
   it('a strftime time without offset needs --assume-tz', () => {
     const custom = resolveFormat('%{%Y-%m-%d %H:%M:%S}t %a "%r" %>s %B');
     assert.equal(custom.needsTimeZone, true);

@@ -29,7 +29,7 @@ type FieldRole =
   | 'bytes' | 'bytesWithHeaders' | 'referrer' | 'userAgent' | 'vhost' | 'serverPort' | 'durationUs' | 'durationMs' | 'durationS'
   | 'rangeHeader' | 'contentRange' | 'forwardedFor' | 'extra';
 
-type TimeKind = 'clf' | 'iso' | 'epochS' | 'epochMs' | 'epochUs' | 'strftime';
+type TimeKind = 'clf' | 'iso' | 'epochS' | 'epochMs' | 'epochUs' | 'strftime' | 'fracMs' | 'fracUs';
 
 interface FieldSpec {
   readonly role: FieldRole;
@@ -64,11 +64,24 @@ function badFormat(format: string, at: number, message: string): InputError {
 
 // ---------------------------------------------------------------- strftime in %{...}t
 
+/** The parts of a time that one or several %{...}t directives give (Apache allows splitting them). */
+interface TimeParts {
+  year?: number;
+  month?: number;
+  day?: number;
+  hour?: number;
+  minute?: number;
+  second?: number;
+  fractionMs?: number;
+  offsetMin?: number;
+}
+
 interface StrftimeParser {
   readonly pattern: string;
+  readonly parts: readonly string[];
   readonly hasOffset: boolean;
-  /** Returns the wall time as if UTC and the offset (null when the format has none). */
-  parse(text: string): { localMs: number; offsetMin: number | null } | null;
+  /** Adds the parts this directive gives to `into`; false when the text does not fit. */
+  parse(text: string, into: TimeParts): boolean;
 }
 
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
@@ -89,7 +102,7 @@ const STRFTIME: Readonly<Record<string, { pattern: string; part: string }>> = {
 };
 
 function compileStrftime(spec: string, format: string, at: number): StrftimeParser {
-  let expanded = spec.replace(/%T/g, '%H:%M:%S').replace(/%F/g, '%Y-%m-%d').replace(/%D/g, '%m/%d/%y');
+  const expanded = spec.replace(/%T/g, '%H:%M:%S').replace(/%F/g, '%Y-%m-%d').replace(/%D/g, '%m/%d/%y');
   let source = '';
   let plain = '';
   const parts: string[] = [];
@@ -112,35 +125,38 @@ function compileStrftime(spec: string, format: string, at: number): StrftimePars
     plain += `(?:${known.pattern})`;
     parts.push(known.part);
   }
-  expanded = source;
-  if (!parts.includes('year') || !(parts.includes('month') || parts.includes('monthName')) || !parts.includes('day') || !parts.includes('hour')) {
-    throw badFormat(format, at, 'a %{...}t time format needs at least a year, month, day and hour');
-  }
-  const regex = new RegExp(`^${expanded}$`);
-  const hasOffset = parts.includes('offset');
+  const regex = new RegExp(`^${source}$`);
   return {
     pattern: plain,
-    hasOffset,
-    parse(text) {
+    parts,
+    hasOffset: parts.includes('offset'),
+    parse(text, into) {
       const m = regex.exec(text);
-      if (m === null) return null;
-      let year = 0, month = 0, day = 1, hour = 0, minute = 0, second = 0;
-      let offsetMin: number | null = null;
-      parts.forEach((part, i) => {
+      if (m === null) return false;
+      for (let i = 0; i < parts.length; i++) {
         const value = m[i + 1]!.trim();
-        if (part === 'year') year = Number(value);
-        else if (part === 'month') month = Number(value) - 1;
-        else if (part === 'monthName') month = MONTHS.indexOf(value.toLowerCase());
-        else if (part === 'day') day = Number(value);
-        else if (part === 'hour') hour = Number(value);
-        else if (part === 'minute') minute = Number(value);
-        else if (part === 'second') second = Number(value);
-        else if (part === 'offset') offsetMin = (value[0] === '-' ? -1 : 1) * (Number(value.slice(1, 3)) * 60 + Number(value.slice(3, 5)));
-      });
-      if (month < 0 || month > 11 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) return null;
-      return { localMs: Date.UTC(year, month, day, hour, minute, second), offsetMin };
+        switch (parts[i]) {
+          case 'year': into.year = Number(value); break;
+          case 'month': into.month = Number(value) - 1; break;
+          case 'monthName': into.month = MONTHS.indexOf(value.toLowerCase()); break;
+          case 'day': into.day = Number(value); break;
+          case 'hour': into.hour = Number(value); break;
+          case 'minute': into.minute = Number(value); break;
+          case 'second': into.second = Number(value); break;
+          case 'offset': into.offsetMin = (value[0] === '-' ? -1 : 1) * (Number(value.slice(1, 3)) * 60 + Number(value.slice(3, 5))); break;
+        }
+      }
+      return true;
     },
   };
+}
+
+/** The wall time (as if UTC) of merged parts, or null when they are not a valid date. */
+function localMsOf(parts: TimeParts): number | null {
+  const { year = 0, month = 0, day = 1, hour = 0, minute = 0, second = 0, fractionMs = 0 } = parts;
+  if (month < 0 || month > 11 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) return null;
+  if (new Date(Date.UTC(year, month, 1) + (day - 1) * 86_400_000).getUTCMonth() !== month) return null;
+  return Date.UTC(year, month, day, hour, minute, second) + fractionMs;
 }
 
 // ---------------------------------------------------------------- Apache LogFormat
@@ -177,7 +193,8 @@ function apacheField(directive: string, param: string | null, format: string, at
       if (bare === 'sec') return { ...field('time', label, '\\d+'), time: { kind: 'epochS' } };
       if (bare === 'msec') return { ...field('time', label, '\\d+'), time: { kind: 'epochMs' } };
       if (bare === 'usec') return { ...field('time', label, '\\d+'), time: { kind: 'epochUs' } };
-      if (bare.startsWith('msec_frac') || bare.startsWith('usec_frac')) return field('extra', label, '\\d+');
+      if (bare === 'msec_frac') return { ...field('time', label, '\\d{3}'), time: { kind: 'fracMs' } };
+      if (bare === 'usec_frac') return { ...field('time', label, '\\d{6}'), time: { kind: 'fracUs' } };
       const strftime = compileStrftime(bare, format, at);
       return { ...field('time', label, strftime.pattern), time: { kind: 'strftime', strftime } };
     }
@@ -353,6 +370,11 @@ interface CompiledFormat {
   readonly fields: readonly FieldSpec[];
   readonly regex: RegExp;
   readonly local: boolean;
+  /**
+   * True when the time comes from %{...}t directives (possibly several, as in Apache's
+   * "[%{%d/%b/%Y %T}t.%{msec_frac}t %{%z}t]"), whose parts are merged.
+   */
+  readonly timeFromParts: boolean;
   /** Anchored regexes of the first 1..n tokens, to say where a line stops matching. */
   readonly prefixes: readonly RegExp[];
 }
@@ -401,9 +423,16 @@ function compile(format: string): CompiledFormat {
   }
   const endsWithField = 'field' in tokens[tokens.length - 1]!;
   source += endsWithField ? '$' : '(?: +(.*))?$';
-  const time = times[0]!.time!;
-  const local = time.kind === 'strftime' ? !time.strftime!.hasOffset : false;
-  return { tokens, fields, regex: new RegExp(source), local, prefixes };
+  const timeFromParts = times[0]!.time!.kind === 'strftime' || times[0]!.time!.kind.startsWith('frac');
+  let local = false;
+  if (timeFromParts) {
+    const parts = new Set(times.flatMap((t) => t.time!.strftime?.parts ?? []));
+    if (!parts.has('year') || !(parts.has('month') || parts.has('monthName')) || !parts.has('day') || !parts.has('hour')) {
+      throw new InputError('BAD_FORMAT_STRING', `--format '${format}': the %{...}t time directives together need at least a year, month, day and hour`);
+    }
+    local = !parts.has('offset');
+  }
+  return { tokens, fields, regex: new RegExp(source), local, prefixes, timeFromParts };
 }
 
 /** Why a line does not match: the first field (or literal) that could not be matched. */
@@ -433,12 +462,39 @@ function parseTime(spec: FieldSpec, text: string, zone: AssumedZone | null): { t
     const timeMs = kind === 'epochS' ? Math.floor(value * 1000) : kind === 'epochMs' ? value : Math.floor(value / 1000);
     return { timeMs, utcOffsetMin: 0, assumed: false, note: null };
   }
-  const parsed = kind === 'iso' ? parseIsoTime(text) : spec.time!.strftime!.parse(text);
+  const parsed = parseIsoTime(text);
   if (parsed === null) return `time "${text.slice(0, 40)}" does not match ${spec.label}`;
-  if (parsed.offsetMin !== null) return { timeMs: parsed.localMs - parsed.offsetMin * 60_000, utcOffsetMin: parsed.offsetMin, assumed: false, note: null };
-  if (zone === null) return missingZoneReason(`${spec.label} time`);
-  const instant = zone.toUtc(parsed.localMs);
+  return toInstant(parsed.localMs, parsed.offsetMin, spec.label, zone);
+}
+
+type Instant = { timeMs: number; utcOffsetMin: number; assumed: boolean; note: string | null };
+
+function toInstant(localMs: number, offsetMin: number | null, label: string, zone: AssumedZone | null): Instant | string {
+  if (offsetMin !== null) return { timeMs: localMs - offsetMin * 60_000, utcOffsetMin: offsetMin, assumed: false, note: null };
+  if (zone === null) return missingZoneReason(`${label} time`);
+  const instant = zone.toUtc(localMs);
   return { timeMs: instant.timeMs, utcOffsetMin: instant.utcOffsetMin, assumed: true, note: instant.note };
+}
+
+/** The instant given by all %{...}t directives of a line together. */
+function timeFromParts(fields: readonly FieldSpec[], match: RegExpExecArray, zone: AssumedZone | null): Instant | string {
+  const parts: TimeParts = {};
+  let label = '';
+  for (let i = 0; i < fields.length; i++) {
+    const spec = fields[i]!;
+    if (spec.role !== 'time') continue;
+    const raw = match[i + 1]!;
+    const kind = spec.time!.kind;
+    if (kind === 'fracMs') parts.fractionMs = Number(raw);
+    else if (kind === 'fracUs') parts.fractionMs = Math.floor(Number(raw) / 1000);
+    else if (kind === 'strftime') {
+      label ||= spec.label;
+      if (!spec.time!.strftime!.parse(raw, parts)) return `time "${raw.slice(0, 40)}" does not match ${spec.label}`;
+    }
+  }
+  const localMs = localMsOf(parts);
+  if (localMs === null) return `time parts ${JSON.stringify(parts)} are not a valid date`;
+  return toInstant(localMs, parts.offsetMin ?? null, label, zone);
 }
 
 class CustomLineParser implements LineParser {
@@ -455,10 +511,19 @@ class CustomLineParser implements LineParser {
     let requestLine: string | null = null;
     let haveTime = false;
     const fields = this.compiled.fields;
+    if (this.compiled.timeFromParts) {
+      const time = timeFromParts(fields, m, this.zone);
+      if (typeof time === 'string') return reject(time);
+      record.timeMs = time.timeMs;
+      record.utcOffsetMin = time.utcOffsetMin;
+      record.offsetAssumed = time.assumed;
+      if (time.note !== null) (extra ??= {})['time_note'] = time.note;
+    }
     for (let i = 0; i < fields.length; i++) {
       const spec = fields[i]!;
       const raw = m[i + 1]!;
       if (spec.role === 'time') {
+        if (this.compiled.timeFromParts) continue;
         if (haveTime) {
           (extra ??= {})[spec.extraName] = raw;
           continue;
