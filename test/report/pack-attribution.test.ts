@@ -27,8 +27,10 @@ describe('evidence pack: attribution and its provenance', function () {
       `214.78.120.9 - - [10/Feb/2026:09:30:00 +0100] "GET ${TARGET} HTTP/1.1" 200 9000 "-" "curl/8.5.0"`,
       `214.78.120.9 - - [11/Feb/2026:09:30:00 +0100] "GET ${TARGET} HTTP/1.1" 410 0 "-" "curl/8.5.0"`,
     ].join('\n') + '\n');
+    const networks = join(dir, 'networks.csv');
+    writeFileSync(networks, 'cidr,label\n214.78.120.0/24,Example Corp VPN gateway\n');
     const store = CaseStore.open(join(dir, 'case.sqlite'));
-    const attributor = openAttributor({ geoDbPaths: [asnDb, cityDb], networksPath: null });
+    const attributor = openAttributor({ geoDbPaths: [asnDb, cityDb], networksPath: networks });
     try {
       await ingestPaths(store, [log]);
       const { path } = await writeEvidencePack(store, TARGET, { out: join(dir, 'pack'), attributor });
@@ -38,6 +40,8 @@ describe('evidence pack: attribution and its provenance', function () {
       assert.deepEqual(databases.map((db) => db.sha256).sort(), [sha(asnDb), sha(cityDb)].sort());
       assert.deepEqual(databases.map((db) => db.databaseType).sort(), ['GeoIP2-City', 'GeoLite2-ASN']);
       for (const db of databases) assert.match(db.buildDate, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+
+      assert.deepEqual(provenance.knownNetworks, { file: networks, sha256: sha(networks) });
 
       const events = readFileSync(join(path, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
       const telstra = events.find((e) => e['source.ip'] === '1.128.0.5')!;
@@ -55,7 +59,8 @@ describe('evidence pack: attribution and its provenance', function () {
 
       const downloads = parse(readFileSync(join(path, 'downloads.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
       // The City test database also carries an ASN for 214.78.120.0/22 (traits.autonomous_system_number).
-      assert.deepEqual(downloads.map((d) => [d.client_ip, d.asn, d.country]), [['1.128.0.5', '1221', ''], ['214.78.120.9', '721', 'US']]);
+      assert.deepEqual(downloads.map((d) => [d.client_ip, d.asn, d.country, d.known_network]), [['1.128.0.5', '1221', '', ''], ['214.78.120.9', '721', 'US', 'Example Corp VPN gateway']]);
+      assert.equal(sanDiego['logwitness.known_network'], 'Example Corp VPN gateway');
       const methodology = readFileSync(join(path, 'methodology.md'), 'utf8');
       for (const db of databases) assert.ok(methodology.includes(db.sha256), 'methodology names each database by hash');
     } finally {
