@@ -290,6 +290,17 @@ describe('formats: custom Apache LogFormat and nginx log_format strings', () => 
     const invalid = parseLines(custom, ['192.0.2.1 - - [31/Feb/2026 10:04:11.123 +0100] "GET /a HTTP/1.1" 200 5']);
     assert.match(rejectsOf(invalid)[0]!.reason, /not a valid date/);
   });
+  it('nginx JSON log_format (escape=json) is read field by field', () => {
+    const custom = resolveFormat(`log_format json escape=json '{"time":"$time_iso8601","remote_addr":"$remote_addr","host":"$host","request":"$request",'\n '"status":$status,"bytes":$body_bytes_sent,"ua":"$http_user_agent","rt":$request_time}';`);
+    const line = '{"time":"2026-03-02T10:00:00+01:00","remote_addr":"2001:db8::5","host":"files.example.org","request":"GET /a?b=1 HTTP/1.1","status":206,"bytes":12,"ua":"curl \\"x\\" \\\\ y","rt":0.004}';
+    const [record] = recordsOf(parseLines(custom, [line]));
+    assert.equal(iso(record!), '2026-03-02T09:00:00.000Z');
+    assert.equal(record!.remoteIp, '2001:db8::5');
+    assert.equal(record!.vhost, 'files.example.org');
+    assert.equal(record!.target, '/a?b=1');
+    assert.equal(record!.userAgent, 'curl "x" \\ y');
+    assert.equal(record!.durationUs, 4000);
+  });
   it('a strftime time without offset needs --assume-tz', () => {
     const custom = resolveFormat('%{%Y-%m-%d %H:%M:%S}t %a "%r" %>s %B');
     assert.equal(custom.needsTimeZone, true);

@@ -392,12 +392,14 @@ function tokenSource(tokens: readonly Token[], index: number): string {
   if ('literal' in token) return escapeRegex(token.literal).replace(/ /g, ' +');
   const f = token.field;
   if (f.role === 'time' && f.time?.kind === 'clf' && f.pattern.startsWith('\\[')) return '\\[([^\\]]*)\\]';
-  if (f.pattern !== TEXT) return `(${f.pattern})`;
-  if (index === tokens.length - 1) return '(.*)';
   const before = tokens[index - 1];
-  const after = tokens[index + 1]!;
+  const after = tokens[index + 1];
+  const quoted = before !== undefined && 'literal' in before && before.literal.endsWith('"') && after !== undefined && 'literal' in after && after.literal.startsWith('"');
+  // Inside quotes (JSON log formats, "%v"), a token value stops at the quote.
+  if (f.pattern !== TEXT) return `(${quoted ? f.pattern.replace(/\\S/g, '[^"\\s]') : f.pattern})`;
+  if (after === undefined) return '(.*)';
   if (!('literal' in after)) return `(${TEXT})`;
-  if (before !== undefined && 'literal' in before && before.literal.endsWith('"') && after.literal.startsWith('"')) return `(${QUOTED_TEXT})`;
+  if (quoted) return `(${QUOTED_TEXT})`;
   // Unquoted free text ends at the first character of what follows it.
   return `([^${escapeRegex(after.literal[0]!)}]*)`;
 }
