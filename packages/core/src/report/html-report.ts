@@ -72,7 +72,7 @@ function actorHtml(content: PackContent, actor: ActorSection): SafeHtml {
   const crawlerNotes = profile?.userAgents.flatMap((ua) => (ua.crawler === null ? [] : [ua.crawler.explanation])) ?? [];
   const facts: [string, HtmlValue][] = [
     ['Seen (target)', `${displayTime(content, actor.firstMs)} to ${displayTime(content, actor.lastMs)}`],
-    ['Downloads', actor.downloads.length === 0 ? 'none' : actor.downloads.map((d) => `#${d.number} ${d.complete ? 'complete' : 'incomplete'}, ${d.bytes.toLocaleString('en')} bytes`).join('; ')],
+    ['Downloads', actor.downloads.length === 0 ? 'none' : html`${actor.downloads.map((d) => html`<div>${`#${d.number} ${d.complete ? 'complete' : 'incomplete'}: ${d.ruleDetail}`}</div>`)}`],
     ['Requests for the target', String(actor.events.length)],
     ['User agents', actor.userAgents.length === 0 ? 'none logged' : html`${actor.userAgents.map((ua) => html`<div class="wrap">${ua}</div>`)}`],
     ['Location', a === null ? 'not attributed' : attributionText(a) || 'unknown'],
