@@ -10,10 +10,10 @@ import { GeoDataError } from '../errors';
 import type { Attribution, AttributionSource, GeoDatabaseInfo } from '../model';
 import { embeddedDatabases } from './embedded-defaults';
 import { parseIp } from './ip-address';
-import { loadKnownNetworks, type KnownNetworks } from './known-networks';
+import { loadKnownNetworks, type KnownNetwork, type KnownNetworks } from './known-networks';
 import { openMmdbFile, type MmdbDatabase } from './mmdb-database';
 import { KIND_PRECEDENCE, type MmdbKind } from './mmdb-kind';
-import { ATTRIBUTION_FIELD_NAMES, normaliseRecord, type AttributionFieldName, type AttributionFields } from './record-normaliser';
+import { ATTRIBUTION_FIELD_NAMES, normaliseRecord, type AttributionFields } from './record-normaliser';
 import { reservedRangeOf } from './reserved-ranges';
 
 export interface GeoOptions {
@@ -49,14 +49,43 @@ interface Series {
   readonly snapshots: readonly MmdbDatabase[];
 }
 
-interface DatabaseAnswer {
-  readonly fields: AttributionFields;
-  readonly provenance: readonly AttributionSource[];
-}
+const NO_FIELDS: AttributionFields = {};
 
-const EMPTY_FIELDS: Readonly<Record<AttributionFieldName, null>> = Object.fromEntries(
-  ATTRIBUTION_FIELD_NAMES.map((name) => [name, null]),
-) as Record<AttributionFieldName, null>;
+/** One Attribution, every field spelled out (one object shape: cheaper than spreads, and nothing is forgotten). */
+function buildAttribution(
+  ip: string,
+  reserved: string | null,
+  f: AttributionFields,
+  known: KnownNetwork | null,
+  networkSource: string | null,
+  provenance: readonly AttributionSource[],
+): Attribution {
+  return {
+    ip,
+    reserved,
+    countryCode: f.countryCode ?? null,
+    countryName: f.countryName ?? null,
+    subdivision: f.subdivision ?? null,
+    city: f.city ?? null,
+    latitude: f.latitude ?? null,
+    longitude: f.longitude ?? null,
+    accuracyRadiusKm: f.accuracyRadiusKm ?? null,
+    asn: f.asn ?? null,
+    asOrg: f.asOrg ?? null,
+    isp: f.isp ?? null,
+    organization: f.organization ?? null,
+    connectionType: f.connectionType ?? null,
+    isAnonymous: f.isAnonymous ?? null,
+    isAnonymousVpn: f.isAnonymousVpn ?? null,
+    isHostingProvider: f.isHostingProvider ?? null,
+    isPublicProxy: f.isPublicProxy ?? null,
+    isTorExitNode: f.isTorExitNode ?? null,
+    network: known?.label ?? null,
+    networkCidr: known?.cidr ?? null,
+    networkSource,
+    provenance,
+  };
+}
 
 /** MMDB files named by --geo-db: files as given, folders searched recursively for *.mmdb and *.mmdb.gz. */
 export function expandDatabasePaths(paths: readonly string[]): string[] {
@@ -165,7 +194,9 @@ export function driftWarnings(series: readonly SeriesInfo[], firstEventMs: numbe
 
 /** The attributor as opened by {@link openAttributor}, with what storing attributions needs. */
 export class DatabaseAttributor implements Attributor {
-  private readonly cache = new Map<string, DatabaseAnswer>();
+  /** Attributions by period index, then by address as given. */
+  private readonly results = new Map<number, Map<string, Attribution>>();
+  private boundaries: number[] | null = null;
 
   constructor(
     private readonly series: readonly Series[],
@@ -174,32 +205,47 @@ export class DatabaseAttributor implements Attributor {
 
   attribute(ip: string, atTimeMs: number | null = null): Attribution {
     const time = atTimeMs ?? null;
-    const address = parseIp(ip);
-    if (address === null) {
-      return { ip, reserved: NOT_AN_IP, ...EMPTY_FIELDS, network: null, networkCidr: null, networkSource: null, provenance: [] };
+    // Within one period every answer is the same: cache whole attributions per period.
+    const period = this.periodOf(time);
+    let results = this.results.get(period);
+    if (results === undefined) {
+      results = new Map();
+      this.results.set(period, results);
     }
-    const known = this.networks?.match(address, time) ?? null;
-    const network = {
-      network: known?.label ?? null,
-      networkCidr: known?.cidr ?? null,
-      networkSource: known === null ? null : `${this.networks!.path}:${known.line}${known.source === null ? '' : ` (${known.source})`}`,
-    };
-    const reserved = reservedRangeOf(address);
-    if (reserved !== null) return { ip, reserved, ...EMPTY_FIELDS, ...network, provenance: [] };
-    const answer = this.lookUp(address.canonical, time);
-    return { ip, reserved: null, ...EMPTY_FIELDS, ...answer.fields, ...network, provenance: answer.provenance };
+    const cached = results.get(ip);
+    if (cached !== undefined) return cached;
+    const attribution = this.attributeUncached(ip, time);
+    if (results.size >= MAX_CACHED_LOOKUPS) results.clear();
+    results.set(ip, attribution);
+    return attribution;
   }
 
-  private lookUp(canonical: string, atTimeMs: number | null): DatabaseAnswer {
-    const choice = this.series.map((series) => snapshotIndex(series, atTimeMs));
-    const key = `${choice.join(',')}|${canonical}`;
-    const cached = this.cache.get(key);
-    if (cached !== undefined) return cached;
+  /** Index of the period (between {@link periodBoundariesMs}) holding the time; -1 for no time. */
+  private periodOf(timeMs: number | null): number {
+    if (timeMs === null) return -1;
+    const boundaries = (this.boundaries ??= this.periodBoundariesMs());
+    let low = 0;
+    let high = boundaries.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if (boundaries[middle]! <= timeMs) low = middle + 1;
+      else high = middle;
+    }
+    return low;
+  }
+
+  private attributeUncached(ip: string, time: number | null): Attribution {
+    const address = parseIp(ip);
+    if (address === null) return buildAttribution(ip, NOT_AN_IP, NO_FIELDS, null, null, []);
+    const known = this.networks?.match(address, time) ?? null;
+    const networkSource = known === null ? null : `${this.networks!.path}:${known.line}${known.source === null ? '' : ` (${known.source})`}`;
+    const reserved = reservedRangeOf(address);
+    if (reserved !== null) return buildAttribution(ip, reserved, NO_FIELDS, known, networkSource, []);
     const fields: AttributionFields = {};
     const provenance: AttributionSource[] = [];
-    this.series.forEach((series, i) => {
-      const database = series.snapshots[choice[i]!]!;
-      const answered = normaliseRecord(database.lookup(canonical), database.kind);
+    for (const series of this.series) {
+      const database = series.snapshots[snapshotIndex(series, time)]!;
+      const answered = normaliseRecord(database.lookup(address.canonical), database.kind);
       const supplied: string[] = [];
       for (const name of ATTRIBUTION_FIELD_NAMES) {
         const value = answered[name];
@@ -208,11 +254,8 @@ export class DatabaseAttributor implements Attributor {
         supplied.push(name);
       }
       if (supplied.length > 0) provenance.push({ database: database.info, fields: supplied });
-    });
-    const answer = { fields, provenance };
-    if (this.cache.size >= MAX_CACHED_LOOKUPS) this.cache.clear();
-    this.cache.set(key, answer);
-    return answer;
+    }
+    return buildAttribution(ip, null, fields, known, networkSource, provenance);
   }
 
   databases(): readonly GeoDatabaseInfo[] {
@@ -244,7 +287,7 @@ export class DatabaseAttributor implements Attributor {
   }
 
   close(): void {
-    this.cache.clear();
+    this.results.clear();
   }
 }
 

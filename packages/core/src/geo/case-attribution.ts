@@ -35,7 +35,7 @@ function run(store: CaseStore, attributor: DatabaseAttributor, clearFirst: boole
   const warnings: string[] = [];
   const attributed = attributions.transaction(() => {
     if (clearFirst) attributions.clear();
-    const before = attributions.listDatabasesInUse().map((database) => database.sha256);
+    const before = attributions.hasAttributions() ? attributions.listDatabases().map((database) => database.sha256) : [];
     const ids = new Map<string, number>();
     for (const info of attributor.databases()) ids.set(info.sha256, attributions.recordDatabase('mmdb', info));
     const networks = attributor.networksFile();
@@ -127,7 +127,7 @@ class StoredAttributor implements Attributor {
   }
 
   databases(): readonly GeoDatabaseInfo[] {
-    const stored = this.attributions.listDatabasesInUse().filter((database) => database.kind === 'mmdb');
+    const stored = this.attributions.listDatabases().filter((database) => database.kind === 'mmdb');
     const seen = new Set(stored.map((database) => database.sha256));
     const live = (this.live?.databases() ?? []).filter((database) => !seen.has(database.sha256));
     return [
@@ -137,7 +137,7 @@ class StoredAttributor implements Attributor {
   }
 
   networksFile(): { path: string; sha256: string } | null {
-    const stored = this.attributions.listDatabasesInUse().find((database) => database.kind === 'networks');
+    const stored = this.attributions.listDatabases().find((database) => database.kind === 'networks');
     return stored === undefined ? (this.live?.networksFile() ?? null) : { path: stored.file, sha256: stored.sha256 };
   }
 

@@ -87,14 +87,21 @@ function assign<K extends AttributionFieldName>(fields: AttributionFields, key: 
 
 const regionNames = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'none' });
 
+const countryNames = new Map<string, string | undefined>();
+
 /** English name of an ISO 3166-1 alpha-2 code, or undefined for codes that are not regions. */
 function countryNameOf(code: string): string | undefined {
-  if (!/^[A-Z]{2}$/.test(code) || code === 'ZZ') return undefined;
-  try {
-    return regionNames.of(code) ?? undefined;
-  } catch {
-    return undefined;
+  if (countryNames.has(code)) return countryNames.get(code);
+  let name: string | undefined;
+  if (/^[A-Z]{2}$/.test(code) && code !== 'ZZ') {
+    try {
+      name = regionNames.of(code) ?? undefined;
+    } catch {
+      name = undefined;
+    }
   }
+  countryNames.set(code, name);
+  return name;
 }
 
 /** Normalise one record from a database of this kind. */

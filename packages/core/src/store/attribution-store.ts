@@ -8,7 +8,7 @@ import { StoreError } from '../errors';
 import type { Attribution, GeoDatabaseInfo } from '../model';
 import type { CaseStore } from './case-store';
 
-/** A database or networks file recorded in the case. */
+/** A database or networks file recorded in the case (one that stored attributions were made with). */
 export interface StoredGeoDatabase extends GeoDatabaseInfo {
   readonly id: number;
   readonly kind: 'mmdb' | 'networks';
@@ -133,18 +133,9 @@ export class AttributionStore {
     return rows;
   }
 
-  /** Databases that answered at least one stored attribution. */
-  listDatabasesInUse(): StoredGeoDatabase[] {
-    const used = new Set<number>();
-    const rows = this.store.db.prepare('SELECT DISTINCT provenance, networks_file_id AS networksFileId FROM attributions').all() as {
-      provenance: string;
-      networksFileId: number | null;
-    }[];
-    for (const row of rows) {
-      for (const entry of JSON.parse(row.provenance) as { databaseId: number }[]) used.add(entry.databaseId);
-      if (row.networksFileId !== null) used.add(row.networksFileId);
-    }
-    return this.listDatabases().filter((database) => used.has(database.id));
+  /** True when the case holds at least one stored attribution. */
+  hasAttributions(): boolean {
+    return this.store.db.prepare('SELECT 1 FROM attributions LIMIT 1').get() !== undefined;
   }
 
   /**
@@ -176,10 +167,17 @@ export class AttributionStore {
     );
   }
 
-  /** Delete every stored attribution (before re-attributing the whole case). */
+  /**
+   * Delete every stored attribution and the record of the databases that made them (before
+   * re-attributing the whole case), so that geo_databases always lists what the stored
+   * attributions were made with.
+   */
   clear(): number {
     this.requireWritable();
-    return this.store.db.prepare('DELETE FROM attributions').run().changes;
+    const changes = this.store.db.prepare('DELETE FROM attributions').run().changes;
+    this.store.db.prepare('DELETE FROM geo_databases').run();
+    this.databasesById = null;
+    return changes;
   }
 
   countAttributions(): number {
