@@ -12,6 +12,8 @@ import type { PackFile } from './pack-manifest';
 
 /** Refuse to read zip entries larger than this (an evidence pack is reports, not logs). */
 const MAX_ENTRY_BYTES = 1024 * 1024 * 1024;
+/** ... and more than this in total (a zip bomb must not exhaust memory). */
+const MAX_TOTAL_BYTES = 2 * MAX_ENTRY_BYTES;
 
 /** A pack read back: its files by path ("/"-separated), and entries that are not plain files. */
 export interface ReadPack {
@@ -92,6 +94,7 @@ async function readZip(path: string): Promise<ReadPack> {
   const zip = await openZip(path);
   const entries = new Map<string, Buffer>();
   const oddEntries: { path: string; what: string }[] = [];
+  let totalBytes = 0;
   try {
     await new Promise<void>((resolve, reject) => {
       const fail = (error: Error): void => reject(new InputError('BAD_ZIP', `${path}: ${error.message}`));
@@ -106,6 +109,8 @@ async function readZip(path: string): Promise<ReadPack> {
         }
         if (entry.uncompressedSize > MAX_ENTRY_BYTES) return fail(new Error(`entry ${entry.fileName} is ${entry.uncompressedSize} bytes, over the ${MAX_ENTRY_BYTES}-byte limit`));
         if (entries.has(entry.fileName)) return fail(new Error(`entry ${entry.fileName} appears twice`));
+        totalBytes += entry.uncompressedSize;
+        if (totalBytes > MAX_TOTAL_BYTES) return fail(new Error(`the entries add up to more than ${MAX_TOTAL_BYTES} bytes: not an evidence pack`));
         zip.openReadStream(entry, (error, stream) => {
           if (error) return fail(error);
           const chunks: Buffer[] = [];
