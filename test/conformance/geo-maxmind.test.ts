@@ -22,7 +22,11 @@ interface Entry {
   readonly order: number;
 }
 
-const DATABASES = ['GeoLite2-ASN-Test', 'GeoIP2-City-Test', 'GeoIP2-Country-Test', 'GeoIP2-ISP-Test', 'GeoIP2-Anonymous-IP-Test'] as const;
+/** The five the issue names, then the other layouts whose source JSON is published. */
+const DATABASES = [
+  'GeoLite2-ASN-Test', 'GeoIP2-City-Test', 'GeoIP2-Country-Test', 'GeoIP2-ISP-Test', 'GeoIP2-Anonymous-IP-Test',
+  'GeoLite2-City-Test', 'GeoLite2-Country-Test', 'GeoIP2-Enterprise-Test', 'GeoIP2-Connection-Type-Test',
+] as const;
 
 function toBigInt(bytes: Uint8Array): bigint {
   return bytes.reduce((acc, byte) => (acc << 8n) | BigInt(byte), 0n);

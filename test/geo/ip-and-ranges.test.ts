@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import fc from 'fast-check';
 import { parseCidr, parseIp, RESERVED_RANGES, reservedRangeOf, type ParsedCidr, type ParsedIp } from '@logwitness/core';
 
 const ip = (text: string): ParsedIp => {
@@ -46,5 +47,25 @@ describe('geo: addresses and reserved ranges', function () {
     ];
     for (const [text, label] of cases) assert.equal(reservedRangeOf(ip(text)), label, text);
     assert.ok(RESERVED_RANGES.every((range) => range.reference.length > 0), 'every range cites its RFC');
+  });
+});
+
+describe('geo: IPv6 fast path agrees with ipaddr.js', function () {
+  it('for random addresses in full, compressed and upper-case forms (property)', function () {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const ipaddr = require('ipaddr.js') as typeof import('ipaddr.js');
+    const group = fc.oneof(fc.constant(0), fc.constant(0xffff), fc.integer({ min: 0, max: 0xffff }));
+    fc.assert(
+      fc.property(fc.array(group, { minLength: 8, maxLength: 8 }), fc.boolean(), (groups, upper) => {
+        const full = groups.map((g) => g.toString(16)).join(':');
+        const reference = ipaddr.IPv6.parse(full);
+        const expected = reference.isIPv4MappedAddress() ? reference.toIPv4Address().toString() : reference.toRFC5952String();
+        for (const form of [full, reference.toRFC5952String(), reference.toNormalizedString()]) {
+          const text = upper ? form.toUpperCase() : form;
+          assert.equal(parseIp(text)?.canonical, expected, text);
+        }
+      }),
+      { numRuns: 3000 },
+    );
   });
 });

@@ -4,7 +4,8 @@
  *   subdivisions[0].names.en, location.{latitude,longitude,accuracy_radius}, traits.*;
  * - ASN / ISP (flat): autonomous_system_number, autonomous_system_organization, isp,
  *   organization, connection_type; Anonymous-IP flags is_anonymous, is_anonymous_vpn...;
- * - ip-location-db (flat): country_code, country_name?, state1/state, city, latitude, longitude.
+ * - ip-location-db (flat): country_code, country_name?, state1/state, city, latitude, longitude;
+ * - IPinfo (flat): country (ISO code), country_name, asn ("AS15169"), as_name.
  * Absent or malformed values are null; a value of the wrong type is ignored, never trusted.
  */
 import type { MmdbKind } from './mmdb-kind';
@@ -137,6 +138,11 @@ export function normaliseRecord(record: unknown, kind: MmdbKind): AttributionFie
   assign(fields, 'organization', stringAt(top, 'organization'));
   assign(fields, 'connectionType', stringAt(top, 'connection_type'));
   assign(fields, 'countryCode', stringAt(top, 'country_code'));
+  // IPinfo: "country" is the ISO code itself, "asn" is "AS15169", "as_name" the organisation.
+  if (typeof top.country === 'string') assign(fields, 'countryCode', stringAt(top, 'country'));
+  const ipinfoAsn = /^AS(\d{1,10})$/i.exec(stringAt(top, 'asn') ?? '');
+  if (ipinfoAsn) assign(fields, 'asn', Number(ipinfoAsn[1]));
+  assign(fields, 'asOrg', stringAt(top, 'as_name'));
   assign(fields, 'countryName', stringAt(top, 'country_name'));
   assign(fields, 'subdivision', stringAt(top, 'state1') ?? stringAt(top, 'state') ?? stringAt(top, 'region'));
   if (typeof top.city === 'string') assign(fields, 'city', stringAt(top, 'city'));
