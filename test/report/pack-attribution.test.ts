@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { CaseStore, ingestPaths, openAttributor, writeEvidencePack } from '@logwitness/core';
+import { CaseStore, ingestPaths, openAttributor, verifyEvidencePack, writeEvidencePack } from '@logwitness/core';
 import { corpus, tempDir } from '../helpers';
 
 const TARGET = '/exports/payroll.xlsx';
@@ -63,6 +63,11 @@ describe('evidence pack: attribution and its provenance', function () {
       assert.equal(sanDiego['logwitness.known_network'], 'Example Corp VPN gateway');
       const methodology = readFileSync(join(path, 'methodology.md'), 'utf8');
       for (const db of databases) assert.ok(methodology.includes(db.sha256), 'methodology names each database by hash');
+
+      // The receiver may not hold the databases: re-analysis from the logs alone still confirms the findings.
+      const verified = await verifyEvidencePack(path, { logs: [log] });
+      assert.deepEqual(verified.problems, []);
+      assert.equal(verified.reanalysis?.findingsMatch, true);
     } finally {
       attributor.close();
       store.close();
