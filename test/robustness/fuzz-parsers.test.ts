@@ -119,6 +119,18 @@ describe('robustness: fuzzing the line parsers', function () {
     assert.equal(parserFor(findFormat('combined')!).parseLine(`${line.slice(0, -4)}99999999999999999999www.example.org - - [10/Oct/2000:13:55:36 -0700] "GET / HTTP/1.0" 200 1`).kind, 'reject');
   });
 
+  it('a line of thousands of requests run together is rejected quickly, not a stack overflow', function () {
+    const request = (i: number): string => `10.0.0.${i % 250} - - [10/Oct/2000:13:55:36 -0700] "GET /x${i} HTTP/1.0" 200 ${i}`;
+    const bomb = Array.from({ length: 5000 }, (_, i) => request(i + 1)).join('');
+    for (const format of FORMATS) {
+      const started = Date.now();
+      checkResult(parserFor(format).parseLine(bomb), `${format.name} on 5000 joined requests`);
+      assert.ok(Date.now() - started < 2000, `${format.name} took ${Date.now() - started} ms`);
+    }
+    const two = parserFor(findFormat('common')!).parseLine(request(1) + request(2));
+    assert.equal(two.kind === 'record' ? 1 + (two.more?.length ?? 0) : 0, 2, 'two joined requests are still both read');
+  });
+
   describe('round trip: a record written as a CLF-family line parses back to the same record', function () {
     /** Apache mod_log_config escaping: \" and \\, and \xhh for control and non-ASCII bytes. */
     function apacheEscape(text: string): string {

@@ -119,24 +119,33 @@ function splitPrefix(prefix: string): string[] | null {
 const JOINED_WARNING = 'two requests on one line (the server wrote no line break between them)';
 
 /**
+ * At most this many requests are split out of one line. Real files join two (the NASA 1995
+ * trace); a hostile line of thousands would otherwise recurse until the stack overflows, and
+ * re-scan the rest of the line at each level. Beyond it the line is rejected (kept verbatim).
+ */
+const MAX_JOINED_REQUESTS = 16;
+
+/**
  * A line whose byte count runs straight into another log line ("200 4538www-b3.proxy.aol.com
  * - - [...") holds two requests. Returns both, each marked with a parse warning, or null.
  */
-function splitJoinedLine(line: string, bytesAt: number): ClfResult | null {
+function splitJoinedLine(line: string, bytesAt: number, joined: number): ClfResult | null {
+  if (joined + 1 >= MAX_JOINED_REQUESTS) return null;
   let digitsEnd = bytesAt;
   while (isDigit(line.charCodeAt(digitsEnd))) digitsEnd++;
   // Nothing after the digits (or no digits): not two lines. Without this check a byte count
   // too long for parseCount made the first half re-enter here forever (stack overflow).
   if (digitsEnd === bytesAt || digitsEnd === line.length) return null;
-  const first = scanClfLine(line.slice(0, digitsEnd));
-  const second = scanClfLine(line.slice(digitsEnd));
+  const first = scanClfLine(line.slice(0, digitsEnd), joined);
+  const second = scanClfLine(line.slice(digitsEnd), joined + 1);
   if (first.result.kind !== 'record' || second.result.kind !== 'record') return null;
   const mark = (record: AccessRecord): AccessRecord => ({ ...record, extra: { ...record.extra, parse_warning: JOINED_WARNING } });
   const more = [second.result.record, ...(second.result.more ?? [])].map(mark);
   return { result: { kind: 'record', record: mark(first.result.record), more }, shape: first.shape };
 }
 
-export function scanClfLine(line: string): ClfResult {
+/** Scan one line; `joined` counts the requests already split off the same physical line. */
+export function scanClfLine(line: string, joined = 0): ClfResult {
   const open = line.indexOf(' [');
   if (open <= 0) return { result: reject('no "[time]" field: not a Common Log Format line'), shape: null };
   const prefix = splitPrefix(line.slice(0, open));
@@ -167,8 +176,8 @@ export function scanClfLine(line: string): ClfResult {
     const bytesText = line.slice(at, end);
     bytes = parseCount(bytesText);
     if (bytes === null && bytesText !== '-') {
-      const joined = splitJoinedLine(line, at);
-      if (joined !== null) return joined;
+      const split = splitJoinedLine(line, at, joined);
+      if (split !== null) return split;
       return { result: reject(`byte count "${bytesText.slice(0, 20)}" is not a number or "-"`), shape: null };
     }
     at = end;
