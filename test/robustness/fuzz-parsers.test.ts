@@ -131,6 +131,31 @@ describe('robustness: fuzzing the line parsers', function () {
     assert.equal(two.kind === 'record' ? 1 + (two.more?.length ?? 0) : 0, 2, 'two joined requests are still both read');
   });
 
+  it('adversarial lines just under the 1 MiB line limit: no parser throws or takes more than 3 s', function () {
+    const size = 1_000_000;
+    for (const format of FORMATS) {
+      const sample = format.samples[0]!;
+      const lines: readonly (readonly [string, string])[] = [
+        ['the sample repeated', sample.repeat(Math.floor(size / sample.length))],
+        ['deeply nested JSON', '{"a":'.repeat(size / 10) + '1' + '}'.repeat(size / 10)],
+        ['one huge JSON string', `{"request":{"remote_ip":"${'x'.repeat(size)}"}}`],
+        ['quotes', '"'.repeat(size)],
+        ['backslashes', '\\'.repeat(size)],
+        ['quote after escaped quotes', `${sample.slice(0, 60)}"${'\\"'.repeat(size / 3)}`],
+        ['a #Fields header of 80,000 fields, then a line', '#Fields: ' + 'cs-uri-stem '.repeat(80_000)],
+        ['spaces between the fields', sample.split(' ').join(' '.repeat(2000))],
+      ];
+      const parser = parserFor(format);
+      for (const known of format.samples) parser.parseLine(known);
+      for (const [name, line] of lines) {
+        const started = Date.now();
+        checkResult(parser.parseLine(line), `${format.name} on ${name}`);
+        if (name.startsWith('a #Fields')) checkResult(parser.parseLine(sample), `${format.name} on its sample after ${name}`);
+        assert.ok(Date.now() - started < 3000, `${format.name} on ${name}: ${Date.now() - started} ms`);
+      }
+    }
+  });
+
   describe('round trip: a record written as a CLF-family line parses back to the same record', function () {
     /** Apache mod_log_config escaping: \" and \\, and \xhh for control and non-ASCII bytes. */
     function apacheEscape(text: string): string {
