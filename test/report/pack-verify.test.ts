@@ -261,6 +261,30 @@ describe('evidence pack: write and verify', function () {
     assert.match(messages, /downloads\[3\]\.complete: the pack says true, the logs give false/);
   });
 
+  it('re-analysis reports unreadable findings or options as problems, not crashes', async () => {
+    const { createHash } = await import('node:crypto');
+    const rewrite = (pack: string, name: string, data: string): void => {
+      writeFileSync(join(pack, name), data);
+      const manifestPath = join(pack, 'manifest.json');
+      const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
+      for (const entry of manifest.files) if (entry.path === name) Object.assign(entry, { sha256: createHash('sha256').update(data).digest('hex'), bytes: Buffer.byteLength(data) });
+      writeFileSync(manifestPath, JSON.stringify(manifest, null, 2) + '\n');
+    };
+    const { path: badJson } = await makePack(c, 'bad-findings-json');
+    rewrite(badJson, 'findings.json', 'not json');
+    const cli = runCli(['verify', badJson, '--logs', c.logPath]);
+    assert.equal(cli.status, 1, cli.stderr);
+    assert.match(cli.stdout, /FINDINGS: cannot re-run the analysis: findings\.json is not a JSON object/);
+
+    const { path: badOptions } = await makePack(c, 'bad-options');
+    const provenance = JSON.parse(readFileSync(join(badOptions, 'provenance.json'), 'utf8'));
+    provenance.analysisOptions.windowMs = 'forever';
+    rewrite(badOptions, 'provenance.json', JSON.stringify(provenance));
+    const report = await verifyEvidencePack(badOptions, { logs: [c.logPath] });
+    assert.deepEqual(report.problems.map((p) => p.file), ['provenance.json']);
+    assert.match(report.problems[0]!.message, /invalid analysis options/);
+  });
+
   it('re-analysis compares evidence-lines.log with the original lines', async () => {
     const { path } = await makePack(c, 'lines-forged');
     const linesPath = join(path, 'evidence-lines.log');

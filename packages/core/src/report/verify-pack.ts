@@ -103,11 +103,37 @@ function checkSignature(pack: ReadPack, pinned: KeyObject | null, problems: Veri
 
 /** Re-ingest the original logs into a temporary case and compare the findings and cited lines. */
 async function reanalyse(pack: ReadPack, logs: readonly string[], problems: VerifyProblem[]): Promise<NonNullable<VerifyReport['reanalysis']>> {
-  const provenance = JSON.parse(pack.files.get(PROVENANCE_FILE)!.toString('utf8')) as Provenance;
-  const findings = JSON.parse(pack.files.get(FINDINGS_FILE)!.toString('utf8')) as { reproducible?: unknown };
-  const recordedSources = provenance.timeZones?.sources ?? [];
+  const result = { sourcesMatched: 0, sourcesExpected: 0, ignoredLogs: [] as string[], findingsMatch: false, evidenceLinesChecked: 0 };
+  const readJson = (name: string): Record<string, unknown> | null => {
+    try {
+      const value = JSON.parse(pack.files.get(name)!.toString('utf8')) as unknown;
+      if (typeof value === 'object' && value !== null) return value as Record<string, unknown>;
+    } catch {
+      // reported below
+    }
+    problems.push({ kind: 'findings', file: name, message: `cannot re-run the analysis: ${name} is not a JSON object` });
+    return null;
+  };
+  const provenance = readJson(PROVENANCE_FILE) as Provenance | null;
+  const findings = readJson(FINDINGS_FILE) as { reproducible?: unknown } | null;
+  if (provenance === null || findings === null) return result;
+  const recordedSources = Array.isArray(provenance.timeZones?.sources) ? provenance.timeZones.sources : [];
+  const options = provenance.analysisOptions ?? {};
+  const optionsValid =
+    [undefined, null, 'exact', 'prefix', 'glob'].includes(options.match as string) &&
+    [undefined, null, true, false].includes(options.caseInsensitive as boolean) &&
+    (options.windowMs == null || (Number.isSafeInteger(options.windowMs) && options.windowMs > 0)) &&
+    (options.sizeBytes == null || (Number.isSafeInteger(options.sizeBytes) && options.sizeBytes > 0));
+  if (!optionsValid) {
+    problems.push({ kind: 'findings', file: PROVENANCE_FILE, message: `cannot re-run the analysis: ${PROVENANCE_FILE} has invalid analysis options ${JSON.stringify(options)}` });
+    return result;
+  }
+  if (typeof provenance.target !== 'string' || recordedSources.some((s) => typeof s?.sha256 !== 'string')) {
+    problems.push({ kind: 'findings', file: PROVENANCE_FILE, message: `cannot re-run the analysis: ${PROVENANCE_FILE} lacks the target or the sources' sha256` });
+    return result;
+  }
   const given = new Map<string, string>();
-  const ignoredLogs: string[] = [];
+  const ignoredLogs = result.ignoredLogs;
   for (const input of expandInputs(logs)) {
     if (input.kind !== 'file') throw new InputError('BAD_LOGS', 'verify --logs reads files and folders, not standard input');
     const sha256 = await hashFile(input.path);
@@ -119,7 +145,8 @@ async function reanalyse(pack: ReadPack, logs: readonly string[], problems: Veri
       problems.push({ kind: 'source', file: source.path, message: `original log ${source.path} (sha256 ${source.sha256}) was not found among --logs: it is missing or has changed` });
     }
   }
-  const result = { sourcesMatched: given.size, sourcesExpected: recordedSources.length, ignoredLogs, findingsMatch: false, evidenceLinesChecked: 0 };
+  result.sourcesMatched = given.size;
+  result.sourcesExpected = recordedSources.length;
   if (given.size < recordedSources.length) return result;
 
   const folder = mkdtempSync(join(tmpdir(), 'logwitness-verify-'));
