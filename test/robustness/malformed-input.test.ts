@@ -4,7 +4,8 @@
  * checkCaseAccounting) and the stored raw bytes are exactly the input's.
  */
 import { strict as assert } from 'node:assert';
-import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { appendFileSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createGunzip, gzipSync } from 'node:zlib';
 import { CaseStore, ingestPaths } from '@logwitness/core';
@@ -113,6 +114,25 @@ describe('robustness: malformed input', function () {
       const parsed = store.db.prepare('SELECT line, target FROM request_view ORDER BY line').all();
       assert.deepEqual(parsed, [{ line: 1, target: '/n1' }, { line: 3, target: '/n2' }, { line: 6, target: '/n3' }]);
     });
+  });
+
+  it('in an evidence folder, ingests regular files only: links to /dev/zero, FIFOs and link loops are not followed', async function () {
+    const dir = tempDir();
+    const evidence = join(dir, 'evidence');
+    mkdirSync(evidence);
+    writeBytes(join(evidence, 'access.log'), '192.0.2.1 - - [21/Nov/2026:10:00:00 +0000] "GET / HTTP/1.1" 200 1 "-" "ua"\n');
+    symlinkSync('/dev/zero', join(evidence, 'zero.log'));
+    symlinkSync(join(evidence, 'loop-b'), join(evidence, 'loop-a'));
+    symlinkSync(join(evidence, 'loop-a'), join(evidence, 'loop-b'));
+    symlinkSync(evidence, join(evidence, 'self'));
+    spawnSync('mkfifo', [join(evidence, 'pipe.log')]);
+    const casePath = join(dir, 'case.sqlite');
+    const result = await ingestInto(casePath, [evidence]);
+    assert.deepEqual(result.files.map((file) => [file.path, file.parsed]), [[join(evidence, 'access.log'), 1]]);
+    const device = await runCliInProcess(['ingest', '/dev/zero', '--case', casePath]);
+    assert.equal(device.status, 1);
+    assert.match(device.stderr, /^logwitness: input \/dev\/zero is neither a file nor a directory/);
+    checkCaseAccounting(casePath);
   });
 
   describe('damaged .gz files', function () {
