@@ -4,6 +4,7 @@
  * optionally sign the manifest, and write the pack as a folder or a zip.
  */
 import { describeActor } from '../analysis/actor';
+import type { AnalysisOptions } from '../analysis/options';
 import { buildTimeline } from '../analysis/timeline';
 import { timelineReportJson } from '../analysis/report-json';
 import type { Attributor } from '../geo/attributor';
@@ -113,9 +114,9 @@ export function gatherPackContent(store: CaseStore, target: string, options: Omi
 }
 
 /** The analysis options as the analysis functions take them (null means "the default"). */
-export function analysisOptionsFor(recorded: RecordedAnalysisOptions): { match?: 'exact' | 'prefix' | 'glob'; caseInsensitive?: boolean; windowMs?: number; sizeBytes?: number | null } {
+export function analysisOptionsFor(recorded: RecordedAnalysisOptions): AnalysisOptions {
   return {
-    ...(recorded.match ? { match: recorded.match as 'exact' | 'prefix' | 'glob' } : {}),
+    ...(recorded.match ? { match: recorded.match } : {}),
     ...(recorded.caseInsensitive ? { caseInsensitive: true } : {}),
     ...(recorded.windowMs ? { windowMs: recorded.windowMs } : {}),
     ...(recorded.sizeBytes ? { sizeBytes: recorded.sizeBytes } : {}),

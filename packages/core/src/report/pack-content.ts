@@ -2,6 +2,7 @@
  * Everything an evidence pack says, gathered once: the renderers (HTML, Markdown, CSV,
  * JSONL) only format this, so the files of one pack cannot disagree with each other.
  */
+import type { MatchMode } from '../analysis/options';
 import type { ActorReport, Attribution, Download, DownloadsReport, GeoDatabaseInfo, RequestEvent, TimelineEvent, TimelineReport } from '../model';
 import type { SourceRow } from '../store/case-store';
 import type { RawLine } from '../store/raw-lines';
@@ -9,7 +10,7 @@ import type { LogGaps } from './log-gaps';
 
 /** The analysis options a pack was made with, recorded so verify can re-run them. */
 export interface RecordedAnalysisOptions {
-  readonly match?: string | null;
+  readonly match?: MatchMode | null;
   readonly caseInsensitive?: boolean | null;
   readonly windowMs?: number | null;
   readonly sizeBytes?: number | null;
