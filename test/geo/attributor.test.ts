@@ -207,9 +207,44 @@ describe('geo: attributor', function () {
       assert.equal(after.attribute('81.2.69.7', Date.UTC(2020, 5, 1, 10)).asn, 64500, 'enrich replaced the stored attributions');
       assert.equal(after.attribute('10.20.1.1', null).network, null, 'no networks file this time');
       assert.match(after.warningsFor(Date.UTC(2020, 5, 1), Date.UTC(2022, 5, 1))[0]!, /GeoLite2-ASN data built 2023-01-01/);
+
+      // New addresses attributed with another database set: said, not hidden.
+      const more = join(caseDir, 'more.log');
+      writeFileSync(more, '81.2.69.8 - - [01/Jun/2022:11:00:00 +0000] "GET /f HTTP/1.1" 200 5 "-" "a"\n');
+      await ingestPaths(store, [more], {});
+      const mixed = attributeNewClients(store, { geoDbPaths: [city] });
+      assert.equal(mixed.attributed, 1);
+      assert.ok(mixed.warnings.some((warning) => /attributed with other databases before/.test(warning)), mixed.warnings.join('\n'));
+      assert.equal(openCaseAttributor(store, {}).attribute('81.2.69.8', null).city, 'London');
     } finally {
       store.close();
     }
+  });
+
+  it('ingest attributes each new client once; enrich --json reports what it redid', function () {
+    const caseDir = tempDir();
+    const casePath = join(caseDir, 'case.sqlite');
+    const log = join(caseDir, 'access.log');
+    writeFileSync(log, [
+      '81.2.69.7 - - [01/Jun/2022:10:00:00 +0000] "GET /f HTTP/1.1" 200 5 "-" "a"',
+      '81.2.69.7 - - [01/Jun/2022:10:00:01 +0000] "GET /f HTTP/1.1" 200 5 "-" "a"',
+      '10.20.1.1 - - [01/Jun/2022:10:00:02 +0000] "GET /f HTTP/1.1" 200 5 "-" "a"',
+    ].join('\n') + '\n');
+    const ingest = runCli(['ingest', log, '--case', casePath, '--geo-db', city, '--networks', NETWORKS]);
+    assert.equal(ingest.status, 0, ingest.stderr);
+    assert.match(ingest.stderr, /2 new client addresses attributed with 1 database\(s\)/);
+    const stored = JSON.parse(runCli(['sql', 'SELECT ip, city, network FROM attribution_view ORDER BY ip', '--case', casePath, '--json']).stdout);
+    assert.deepEqual(stored, [{ ip: '10.20.1.1', city: null, network: 'Our VPN pool' }, { ip: '81.2.69.7', city: 'London', network: null }]);
+    const enrich = runCli(['enrich', '--case', casePath, '--geo-db', asn, '--json']);
+    assert.equal(enrich.status, 0, enrich.stderr);
+    const json = JSON.parse(enrich.stdout);
+    assert.equal(json.attributed, 2);
+    assert.deepEqual(json.databases.map((d: { databaseType: string }) => d.databaseType), ['GeoLite2-ASN']);
+    assert.equal(json.networksFile, null);
+    const after = JSON.parse(runCli(['sql', 'SELECT ip, asn, city, network FROM attribution_view ORDER BY ip', '--case', casePath, '--json']).stdout);
+    assert.deepEqual(after, [{ ip: '10.20.1.1', asn: null, city: null, network: null }, { ip: '81.2.69.7', asn: 64500, city: null, network: null }]);
+    const databases = JSON.parse(runCli(['sql', 'SELECT database_type FROM geo_databases', '--case', casePath, '--json']).stdout);
+    assert.deepEqual(databases, [{ database_type: 'GeoLite2-ASN' }], 'the case lists only what its attributions were made with');
   });
 
   it('geo --json names every database with type, build date and sha256', function () {
