@@ -45,6 +45,7 @@ export function keyFacts(content: PackContent): KeyFact[] {
   const e = content.timeline.exposure;
   return [
     { label: 'Target', value: content.target },
+    ...(content.downloads.match === 'exact' ? [] : [{ label: 'Paths matched', value: `${content.downloads.matchedPaths.length} (--match ${content.downloads.match})` }]),
     { label: 'Downloads', value: String(s.downloads) },
     { label: 'Complete', value: String(s.complete) },
     { label: 'Partial', value: String(s.partial) },
