@@ -169,6 +169,12 @@ describe('geo: attributor', function () {
     assert.equal(google.countryName, 'United States');
     assert.equal(attributor.attribute('2606:4700:4700::1111').asn, 13335);
     assert.deepEqual(attributor.databases().map((d) => d.sha256).sort(), embedded.map((d) => d.sha256).sort());
+    const cli = runCli(['geo', '8.8.8.8', '--json']);
+    assert.equal(cli.status, 0, cli.stderr);
+    const json = JSON.parse(cli.stdout);
+    assert.equal(json.addresses[0].asn, 15169, 'npx logwitness geo 8.8.8.8 works with nothing but the repository');
+    assert.equal(json.dataNotices.length, 2, 'the licences of the embedded data ask for attribution wherever results are shown');
+    assert.ok(json.dataNotices.some((notice: { attribution: string }) => /DB-IP/.test(notice.attribution)));
   });
 
   it('stores attributions in the case once per address, re-runs them only on enrich, and reads them back', async function () {

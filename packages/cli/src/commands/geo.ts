@@ -1,4 +1,4 @@
-import { InputError, isoUtc, openAttributor, type Attribution, type GeoDatabaseInfo } from '@logwitness/core';
+import { embeddedDatabaseBySha256, InputError, isoUtc, openAttributor, type Attribution, type GeoDatabaseInfo } from '@logwitness/core';
 import { basename } from 'node:path';
 import type { Argv } from 'yargs';
 import type { GlobalArgs } from '../render/global-options';
@@ -30,6 +30,14 @@ function parseAt(text: string | undefined): number | null {
 
 function databaseJson(database: GeoDatabaseInfo): Record<string, unknown> {
   return { file: database.file, databaseType: database.databaseType, buildEpoch: isoUtc(database.buildEpochMs), sha256: database.sha256 };
+}
+
+/** Licence and attribution text of the embedded databases in use (their licences ask for it). */
+function embeddedNotices(databases: readonly GeoDatabaseInfo[]): { file: string; source: string; licence: string; attribution: string }[] {
+  return databases.flatMap((database) => {
+    const embedded = embeddedDatabaseBySha256(database.sha256);
+    return embedded === null ? [] : [{ file: database.file, source: embedded.source, licence: embedded.licence, attribution: embedded.attribution }];
+  });
 }
 
 /** The attribution as JSON: ECS-like field names are left to exporters; provenance names each database. */
@@ -66,6 +74,7 @@ export function handler(args: GeoArgs): number {
         databases: databases.map(databaseJson),
         networksFile: networks,
         warnings,
+        dataNotices: embeddedNotices(databases),
       });
       return 0;
     }
@@ -89,6 +98,7 @@ export function handler(args: GeoArgs): number {
         ],
         false,
       );
+      for (const notice of embeddedNotices(databases)) writeOut(`${notice.attribution} (${notice.licence}; ${notice.source})`);
     }
     for (const warning of warnings) writeErr(`warning: ${warning}`);
     return 0;

@@ -9,6 +9,16 @@ export interface EmbeddedDatabase {
   readonly path: string;
   /** sha256 of the MMDB content (after gunzip), pinned when it was built. */
   readonly sha256: string;
+  /** npm package and version the data came from. */
+  readonly source: string;
+  readonly licence: string;
+  /** Attribution text the licence asks for, to show wherever results are shown. */
+  readonly attribution: string;
+}
+
+/** The embedded database with this sha256, or null (to name licence and attribution in output). */
+export function embeddedDatabaseBySha256(sha256: string): EmbeddedDatabase | null {
+  return embeddedDatabases().find((database) => database.sha256 === sha256) ?? null;
 }
 
 interface GeoDataPackage {

@@ -10,4 +10,4 @@ export { reservedRangeOf, RESERVED_RANGES } from './reserved-ranges';
 export { attributeNewClients, enrichCase, openCaseAttributor, type AttributeClientsResult } from './case-attribution';
 export { DatabaseAttributor, driftWarnings, type SeriesInfo } from './attributor';
 export { MmdbWriter, encodeValue, rangeToCidrs, type MmdbValue, type MmdbWriterOptions } from './mmdb-writer';
-export { embeddedDatabases, type EmbeddedDatabase } from './embedded-defaults';
+export { embeddedDatabases, embeddedDatabaseBySha256, type EmbeddedDatabase } from './embedded-defaults';
