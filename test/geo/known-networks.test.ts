@@ -1,7 +1,8 @@
 import { strict as assert } from 'node:assert';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError, loadKnownNetworks, parseIp, type KnownNetworks } from '@logwitness/core';
-import { FIXTURES } from '../helpers';
+import { FIXTURES, tempDir } from '../helpers';
 
 const FILE = join(FIXTURES, 'geo', 'known-networks.csv');
 
@@ -64,4 +65,17 @@ describe('geo: known networks', function () {
       });
     });
   }
+});
+
+describe('geo: known networks files as spreadsheets save them', function () {
+  it('reads a UTF-8 BOM, CRLF line ends, upper-case headers and extra columns', function () {
+    const dir = tempDir();
+    const path = join(dir, 'excel.csv');
+    writeFileSync(path, '\uFEFFCIDR,Label,Owner contact,Valid-From\r\n198.51.100.0/24,"Rival Ltd, London",legal@rival.example,2024-01-01\r\n');
+    const networks = loadKnownNetworks(path);
+    const match = networks.match(parseIp('198.51.100.9')!, Date.UTC(2024, 1, 1))!;
+    assert.equal(match.label, 'Rival Ltd, London');
+    assert.equal(match.validFromMs, Date.UTC(2024, 0, 1));
+    assert.equal(networks.match(parseIp('198.51.100.9')!, Date.UTC(2023, 1, 1)), null);
+  });
 });
