@@ -11,7 +11,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 import { Readable } from 'node:stream';
-import { createGunzip, type Gunzip } from 'node:zlib';
+import { createGunzip, createInflateRaw, type Gunzip } from 'node:zlib';
 
 export const MAX_LINE_BYTES = 1024 * 1024;
 export const KEPT_OVERLONG_BYTES = 64 * 1024;
@@ -172,8 +172,12 @@ const MAX_QUEUED_BYTES = 8 * CHUNK_BYTES;
  * gunzip's output flows freely into a queue; memory stays bounded by pausing `source`, the
  * compressed input, which is written to gunzip here rather than piped so nothing resumes it
  * behind our back. Listeners are attached now, before `source` starts flowing.
+ *
+ * Node's zlib also drops the output of the one call that detects the damage (up to a chunk:
+ * 1 MiB). When the input is a file (`recoverFrom`), that tail is recovered by
+ * {@link inflateFirstMemberAfter} before the error is passed on.
  */
-function gunzipKeepingOutput(source: Readable, gunzip: Gunzip): AsyncGenerator<Buffer, void, undefined> {
+function gunzipKeepingOutput(source: Readable, gunzip: Gunzip, recoverFrom: string | null): AsyncGenerator<Buffer, void, undefined> {
   const queue: Buffer[] = [];
   let queuedBytes = 0;
   let failure: Error | null = null;
@@ -219,16 +223,21 @@ function gunzipKeepingOutput(source: Readable, gunzip: Gunzip): AsyncGenerator<B
     notify();
   });
   async function* drain(): AsyncGenerator<Buffer, void, undefined> {
+    let deliveredBytes = 0;
     try {
       for (;;) {
         const chunk = queue.shift();
         if (chunk !== undefined) {
           queuedBytes -= chunk.length;
           maybeResume();
+          deliveredBytes += chunk.length;
           yield chunk;
           continue;
         }
-        if (failure !== null) throw failure;
+        if (failure !== null) {
+          if (recoverFrom !== null) yield* inflateFirstMemberAfter(recoverFrom, deliveredBytes);
+          throw failure;
+        }
         if (ended) return;
         await new Promise<void>((resolve) => {
           wake = resolve;
@@ -239,6 +248,61 @@ function gunzipKeepingOutput(source: Readable, gunzip: Gunzip): AsyncGenerator<B
     }
   }
   return drain();
+}
+
+/** Length of the gzip member header at the start of `head` (RFC 1952 §2.3), or null if it is not one. */
+function gzipHeaderLength(head: Buffer): number | null {
+  if (head.length < 10 || head[0] !== 0x1f || head[1] !== 0x8b || head[2] !== 8 || (head[3]! & 0xe0) !== 0) return null;
+  const flags = head[3]!;
+  let at = 10;
+  if (flags & 4) at += 2 + head.readUInt16LE(at); // FEXTRA
+  for (const flag of [8, 16]) {
+    // FNAME, FCOMMENT: zero-terminated
+    if (flags & flag) {
+      const end = head.indexOf(0, at);
+      if (end === -1) return null;
+      at = end + 1;
+    }
+  }
+  if (flags & 2) at += 2; // FHCRC
+  return at <= head.length ? at : null;
+}
+
+/**
+ * The decompressed bytes of a .gz file's first member from offset `skipBytes` on, read with a
+ * raw inflater that does not check the trailer, in small chunks, until the data ends or fails.
+ * They are the bytes gunzip produced but zlib dropped with its error (a wrong CRC or length
+ * in the trailer drops up to a whole chunk of good lines). If the damage lies in a later
+ * member, the first member ends before `skipBytes` and nothing is yielded.
+ */
+async function* inflateFirstMemberAfter(path: string, skipBytes: number): AsyncGenerator<Buffer, void, undefined> {
+  const fd = openSync(path, 'r');
+  const head = Buffer.alloc(64 * 1024);
+  let headBytes: number;
+  try {
+    headBytes = readSync(fd, head, 0, head.length, 0);
+  } finally {
+    closeSync(fd);
+  }
+  const start = gzipHeaderLength(head.subarray(0, headBytes));
+  if (start === null) return;
+  const input = createReadStream(path, { start, highWaterMark: 64 * 1024 });
+  const inflate = createInflateRaw({ chunkSize: 16 * 1024 });
+  input.on('error', (error) => inflate.destroy(error));
+  input.pipe(inflate);
+  let seenBytes = 0;
+  try {
+    for await (const chunk of inflate as AsyncIterable<Buffer>) {
+      const endBytes = seenBytes + chunk.length;
+      if (endBytes > skipBytes) yield seenBytes >= skipBytes ? chunk : chunk.subarray(skipBytes - seenBytes);
+      seenBytes = endBytes;
+    }
+  } catch {
+    // The same damage, met again: what could be read has been yielded.
+  } finally {
+    input.destroy();
+    inflate.destroy();
+  }
 }
 
 /** Open a file (or stdin, for path "-") for reading as line batches. */
@@ -261,7 +325,7 @@ export async function openInput(path: string): Promise<OpenedInput> {
     rawHash.update(chunk);
     sizeBytes += chunk.length;
   });
-  const content: AsyncIterable<Buffer> = gzip ? gunzipKeepingOutput(source, createGunzip({ chunkSize: CHUNK_BYTES })) : source;
+  const content: AsyncIterable<Buffer> = gzip ? gunzipKeepingOutput(source, createGunzip({ chunkSize: CHUNK_BYTES }), path === '-' ? null : path) : source;
 
   async function* guarded(): AsyncGenerator<LineBatch, void, undefined> {
     try {
