@@ -80,15 +80,13 @@ export class AttributionStore {
   constructor(store: CaseStore) {
     this.store = store;
     const db = store.db;
-    this.insertRow = store.readonly
-      ? db.prepare('SELECT 1')
-      : db.prepare(
-          `INSERT OR REPLACE INTO attributions (ip_id, period_from_ms, period_to_ms, reserved, country_code, country_name,
-             subdivision, city, latitude, longitude, accuracy_radius_km, asn, as_org, isp, organization, connection_type,
-             is_anonymous, is_anonymous_vpn, is_hosting_provider, is_public_proxy, is_tor_exit_node, network, network_cidr,
-             network_source, networks_file_id, provenance, attributed_at_ms)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        );
+    this.insertRow = db.prepare(
+      `INSERT OR REPLACE INTO attributions (ip_id, period_from_ms, period_to_ms, reserved, country_code, country_name,
+         subdivision, city, latitude, longitude, accuracy_radius_km, asn, as_org, isp, organization, connection_type,
+         is_anonymous, is_anonymous_vpn, is_hosting_provider, is_public_proxy, is_tor_exit_node, network, network_cidr,
+         network_source, networks_file_id, provenance, attributed_at_ms)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
     this.selectForIp = db.prepare(
       `SELECT i.ip, a.* FROM attributions a JOIN ips i ON i.id = a.ip_id WHERE i.ip = ? ORDER BY a.period_from_ms`,
     );
@@ -157,6 +155,7 @@ export class AttributionStore {
 
   /** Store (or replace) one attribution. */
   insert(row: AttributionRow, attributedAtMs: number): void {
+    this.requireWritable();
     const a = row.attribution;
     const provenance = JSON.stringify(a.provenance.map((source, i) => ({ databaseId: row.provenanceIds[i], fields: source.fields })));
     this.insertRow.run(
