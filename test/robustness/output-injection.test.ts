@@ -206,6 +206,20 @@ describe('robustness: output injection on every command', function () {
 
   covered.add('verify'); // exercised on the pack above
 
+  it('usage errors that quote hostile arguments (a file name, a zone, an unknown option) print one escaped line', async function () {
+    for (const args of [
+      ['ingest', join(dir, 'missing\u001b[2J\u202e.log')],
+      ['sources', '--tz', '\u001b]0;pwned\u0007'],
+      ['sources', '--\u001b[31mcolour'],
+      ['downloads', '/x', '--window', '\u009b5m'],
+    ]) {
+      const result = await run(args);
+      assert.equal(result.status, 1, `${JSON.stringify(args)}: ${result.stderr}`);
+      assert.equal(result.stderr.trim().split('\n').length, 1, result.stderr);
+      assertTerminalSafe(result, JSON.stringify(args));
+    }
+  });
+
   it('covers every command the CLI lists', function () {
     const help = runCli(['--help']).stdout;
     const listed = [...help.matchAll(/^\s+logwitness (\w+)/gm)].map((match) => match[1]!);
