@@ -30,7 +30,7 @@ export function builder(yargs: Argv<GlobalArgs>): Argv<PackArgs> {
 
 export async function handler(args: PackArgs): Promise<number> {
   const store = CaseStore.open(args.case, { readonly: true });
-  const attributor = openAttributorFrom(args);
+  const attributor = openAttributorFrom(args, store);
   try {
     const options = analysisOptionsFrom(args, attributor);
     const result = await writeEvidencePack(store, args.target, {

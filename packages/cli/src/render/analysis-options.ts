@@ -3,7 +3,7 @@
  * --case-insensitive), and the attributor every analysis command opens from the global
  * --geo-db / --networks options. Parsing rules live in core; this maps flags to them.
  */
-import { openAttributor, openCaseAttributor, parseMatchOption, parseSizeOption, parseWindowOption, type AnalysisOptions, type Attributor, type CaseStore } from '@logwitness/core';
+import { openCaseAttributor, parseMatchOption, parseSizeOption, parseWindowOption, type AnalysisOptions, type Attributor, type CaseStore } from '@logwitness/core';
 import type { Argv } from 'yargs';
 import type { GlobalArgs } from './global-options';
 
@@ -30,10 +30,8 @@ export function withTargetOptions(yargs: Argv<GlobalArgs>): Argv<TargetArgs> {
  * attributions stored in the case at ingest (embedded defaults for any address without one).
  * Close it after use.
  */
-export function openAttributorFrom(args: GlobalArgs, store?: CaseStore): Attributor {
-  const options = { geoDbPaths: args.geoDb ?? null, networksPath: args.networks ?? null };
-  // Without a case (older callers), attribute live: embedded defaults unless --geo-db/--networks.
-  return store === undefined ? openAttributor(options) : openCaseAttributor(store, options);
+export function openAttributorFrom(args: GlobalArgs, store: CaseStore): Attributor {
+  return openCaseAttributor(store, { geoDbPaths: args.geoDb ?? null, networksPath: args.networks ?? null });
 }
 
 /** Map the flags to core analysis options. */
