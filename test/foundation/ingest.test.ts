@@ -182,3 +182,22 @@ describe('ingest (foundation)', () => {
     store.close();
   });
 });
+
+describe('case file', () => {
+  it('rebuilds request indexes that a killed bulk load left dropped when opened for writing', () => {
+    const path = join(tempDir(), 'case.sqlite');
+    const indexNames = (store: CaseStore): string[] =>
+      (store.db.prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'requests' ORDER BY name").all() as { name: string }[]).map((row) => row.name);
+    let store = CaseStore.open(path);
+    const expected = indexNames(store);
+    assert.ok(expected.length >= 3);
+    store.db.exec(`DROP INDEX ${expected[0]}`);
+    store.close();
+    store = CaseStore.open(path, { readonly: true });
+    assert.equal(indexNames(store).length, expected.length - 1, 'a reader does not change the case');
+    store.close();
+    store = CaseStore.open(path);
+    assert.deepEqual(indexNames(store), expected);
+    store.close();
+  });
+});

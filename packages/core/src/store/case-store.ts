@@ -88,7 +88,10 @@ export class CaseStore {
     const store = new CaseStore(absolute, db, readonly);
     try {
       store.checkIsCaseFile();
-      if (!readonly) store.migrate();
+      if (!readonly) {
+        store.migrate();
+        store.restoreMissingIndexes();
+      }
       else store.checkSchemaCurrent();
     } catch (error) {
       db.close();
@@ -164,6 +167,19 @@ export class CaseStore {
         cause: error,
       });
     }
+  }
+
+  /**
+   * A large ingest drops the request indexes and rebuilds them at its end; if it was killed
+   * in between, the case is consistent but slow to query. Opening it for writing rebuilds them.
+   */
+  private restoreMissingIndexes(): void {
+    const present = new Set(
+      (this.db.prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'requests'").all() as { name: string }[]).map(
+        (row) => row.name,
+      ),
+    );
+    for (const index of REQUEST_INDEXES) if (!present.has(index.name)) this.db.exec(index.sql);
   }
 
   listSources(): SourceRow[] {
