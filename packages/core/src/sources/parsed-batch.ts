@@ -2,14 +2,13 @@
  * A batch of lines turned into rows ready to store, in a compact form that crosses a
  * worker-thread boundary cheaply: numbers in one Float64Array, repeated strings (addresses,
  * paths, user agents, referrers, methods, protocols) replaced by small per-file reference
- * numbers whose strings are sent once, and the batch's raw bytes already deflated.
+ * numbers whose strings are sent once, and the batch's raw bytes.
  *
  * The encoder runs where the parsing runs (a worker thread for large files, the main thread
  * otherwise); the store's IngestWriter decodes. Keeping every per-line decision here (what is
  * blank, rejected or parsed, the client address choice, the normalised path, what a reject
  * records) means both transports give byte-identical cases.
  */
-import { deflateRawSync } from 'node:zlib';
 import type { LineParser } from '../formats/log-format';
 import type { AccessRecord } from '../model';
 import { normalizeTargetPath } from '../url-path';
@@ -74,8 +73,8 @@ export interface BatchReject {
 export interface ParsedBatch {
   readonly firstLine: number;
   readonly lineCount: number;
-  /** The batch's exact bytes, deflate-raw compressed. */
-  readonly rawBlock: Uint8Array;
+  /** The batch's exact bytes (the writer compresses them: that balances the two threads' work). */
+  readonly rawBytes: Uint8Array;
   /** Rows: {@link COLUMN_COUNT} numbers each. */
   readonly rowCount: number;
   readonly numbers: Float64Array;
@@ -288,7 +287,7 @@ export class BatchEncoder {
     return {
       firstLine: batch.firstLine,
       lineCount: lines.length,
-      rawBlock: deflateRawSync(batch.rawBytes, { level: 1 }),
+      rawBytes: batch.rawBytes,
       rowCount,
       numbers: numbers.length === rowCount * COLUMN_COUNT ? numbers : numbers.slice(0, rowCount * COLUMN_COUNT),
       targets,

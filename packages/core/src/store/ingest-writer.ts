@@ -4,6 +4,7 @@
  * of that file behind, and running it again completes it).
  */
 import type { Statement } from 'better-sqlite3';
+import { deflateRawSync } from 'node:zlib';
 import { StoreError } from '../errors';
 import { Col, COLUMN_COUNT, STRING_TABLES, type ParsedBatch, type RareFields, type StringTable } from '../sources/parsed-batch';
 import { TOOL_VERSION } from '../version';
@@ -209,7 +210,9 @@ export class IngestWriter {
         for (const value of fresh) known.push(interner.idOf(value));
       }
     }
-    this.insertBlock.run(sourceId, batch.firstLine, batch.lineCount, batch.rawBlock);
+    // Deflate here rather than where the batch was parsed: with parsing on a worker thread,
+    // this thread waited for the parser about a third of the time (profile of a 1M-line load).
+    this.insertBlock.run(sourceId, batch.firstLine, batch.lineCount, deflateRawSync(batch.rawBytes, { level: 1 }));
     const { ips, paths, agents, referrers, words } = this.references;
     const numbers = batch.numbers;
     let nextRare = 0;
@@ -272,15 +275,20 @@ export class IngestWriter {
 
   ensureRequestIndexes(): void {
     const db = this.store.db;
-    // Index builds sort every row; helper threads let SQLite's sorter use the core the
-    // parser has just released. A bounded ANALYZE keeps the planner's statistics fresh
-    // without reading every row again (a full ANALYZE cost as much as an index build).
+    // Index builds sort every row. SQLite's sorter hands sorted runs of about the page-cache
+    // size to helper threads: with helper threads allowed and a small cache while building,
+    // both cores sort (1M rows: 2.7 s -> 1.5 s for the three indexes, measured). A bounded
+    // ANALYZE keeps the planner's statistics fresh without reading every row again (a full
+    // ANALYZE cost as much as an index build).
     const threads = db.pragma('threads', { simple: true }) as number;
+    const cacheSize = db.pragma('cache_size', { simple: true }) as number;
     db.pragma('threads = 4');
+    db.pragma('cache_size = -2000');
     try {
       for (const index of REQUEST_INDEXES) db.exec(index.sql);
     } finally {
       db.pragma(`threads = ${threads}`);
+      db.pragma(`cache_size = ${cacheSize}`);
     }
     db.pragma('analysis_limit = 1000');
     db.exec('ANALYZE');
