@@ -21,7 +21,7 @@
 import type { AccessRecord } from '../model';
 import { assumedZoneOf, missingZoneReason, type AssumedZone } from './assumed-zone';
 import { parseClfTime } from './clf-time';
-import { dashToNull, EMPTY_RECORD, reject, SKIP, splitHostPort, splitRequestLine, type LineParser, type LineResult, type LogFormat } from './log-format';
+import { dashToNull, EMPTY_RECORD, reject, shareOfParsedLines, SKIP, splitHostPort, splitRequestLine, type LineParser, type LineResult, type LogFormat } from './log-format';
 
 const CLIENT_AND_DATE = /(?:^|\s)(\S+:\d+) \[(\d{2}\/[A-Za-z]{3}\/\d{4}:\d{2}:\d{2}:\d{2}(?:\.\d+)?)\] (.*)$/;
 const HTTP_REST = /^(\S+) (\S+) (-?\d+)\/(-?\d+)\/(-?\d+)\/(-?\d+)\/(\+?-?\d+) (-?\d+) (\+?\d+) (\S+) (\S+) (\S+) (\S+) (\S+)(?: \{([^}]*)\})?(?: \{([^}]*)\})?(?: "(.*?)"?)?$/;
@@ -97,16 +97,7 @@ class HaproxyLineParser implements LineParser {
 
 /** Detection reads the times as UTC: the zone changes no line's shape. */
 function detectHaproxy(lines: readonly string[]): number {
-  const parser = new HaproxyLineParser(assumedZoneOf('UTC'));
-  let considered = 0;
-  let records = 0;
-  for (const line of lines) {
-    const result = parser.parseLine(line);
-    if (result.kind === 'skip') continue;
-    considered++;
-    if (result.kind === 'record') records++;
-  }
-  return considered === 0 ? 0 : records / considered;
+  return shareOfParsedLines(new HaproxyLineParser(assumedZoneOf('UTC')), lines);
 }
 
 export const haproxyFormat: LogFormat = {

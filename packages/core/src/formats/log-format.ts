@@ -54,6 +54,22 @@ export interface LogFormat {
   detect?(lines: readonly string[]): number;
 }
 
+/**
+ * The share of lines (comments and headers aside) that this parser reads as records: the
+ * default detection score, and the one formats with their own `detect` start from.
+ */
+export function shareOfParsedLines(parser: LineParser, lines: readonly string[]): number {
+  let considered = 0;
+  let records = 0;
+  for (const line of lines) {
+    const result = parser.parseLine(line);
+    if (result.kind === 'skip') continue;
+    considered++;
+    if (result.kind === 'record') records++;
+  }
+  return considered === 0 ? 0 : records / considered;
+}
+
 export const SKIP: LineResult = Object.freeze({ kind: 'skip' });
 
 export function reject(reason: string): LineResult {

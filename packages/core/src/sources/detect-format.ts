@@ -4,7 +4,7 @@
  * refused, naming the closest formats and how to choose one with --format.
  */
 import { InputError } from '../errors';
-import type { LogFormat, ParserOptions } from '../formats/log-format';
+import { shareOfParsedLines, type LogFormat, type ParserOptions } from '../formats/log-format';
 import { FORMATS } from '../formats/registry';
 
 /** How many lines detection looks at. */
@@ -17,24 +17,12 @@ export interface FormatScore {
   readonly score: number;
 }
 
-function defaultScore(format: LogFormat, lines: readonly string[], options: ParserOptions): number {
-  const parser = format.createParser(options);
-  let records = 0;
-  let considered = 0;
-  for (const line of lines) {
-    const result = parser.parseLine(line);
-    if (result.kind === 'skip') continue;
-    considered++;
-    if (result.kind === 'record') records++;
-  }
-  return considered === 0 ? 0 : records / considered;
-}
 
 export function scoreFormats(lines: readonly string[], options: ParserOptions, formats: readonly LogFormat[] = FORMATS): FormatScore[] {
   const content = lines.filter((line) => line.trim() !== '');
   return formats.map((format) => ({
     format: format.name,
-    score: format.detect ? format.detect(content) : defaultScore(format, content, options),
+    score: format.detect ? format.detect(content) : shareOfParsedLines(format.createParser(options), content),
   }));
 }
 
