@@ -18,6 +18,7 @@
  */
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
+import { seededRandom } from '../test/helpers/seeded-random';
 
 /** The path of the file whose downloads the query benchmarks reconstruct. */
 export const BENCH_TARGET = '/downloads/annual-report-2026.pdf';
@@ -26,17 +27,6 @@ const TARGET_SIZE_BYTES = 4_812_331;
 const SPAN_SECONDS = 30 * 24 * 3600;
 const START_EPOCH_SECONDS = Date.UTC(2026, 0, 5, 0, 0, 0) / 1000;
 
-/** mulberry32: small, fast, and good enough for shaping test traffic. */
-export function makeRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Sampler of ranks 0..n-1 with probability proportional to 1 / (rank + 1)^s. */
 function zipfSampler(n: number, s: number, random: () => number): () => number {
@@ -178,7 +168,7 @@ interface Client {
 }
 
 function makeClients(seed: number, count: number): Client[] {
-  const random = makeRandom(seed ^ 0x51ed);
+  const random = seededRandom(seed ^ 0x51ed);
   const pickAgent = weightedPicker(AGENT_WEIGHTS, random);
   const clients: Client[] = [];
   for (let i = 0; i < count; i++) clients.push({ ip: makeIp(random), agent: AGENTS[pickAgent()]! });
@@ -187,10 +177,10 @@ function makeClients(seed: number, count: number): Client[] {
 
 /** Write `lines` lines of combined log to `write`, in chunks of about 1 MB. */
 export async function generateLog(lines: number, seed: number, write: (chunk: string) => Promise<void>): Promise<void> {
-  const random = makeRandom(seed);
+  const random = seededRandom(seed);
   const clients = makeClients(seed, Math.max(10, Math.round(lines / 20)));
   const pickClient = zipfSampler(clients.length, 1.1, random);
-  const resources = makeResources(makeRandom(seed ^ 0xbeef));
+  const resources = makeResources(seededRandom(seed ^ 0xbeef));
   const pickResource = zipfSampler(resources.length, 1.0, random);
   const formatTime = makeTimeFormatter();
   const secondsPerLine = SPAN_SECONDS / lines;

@@ -10,6 +10,9 @@ import { inflateRawSync } from 'node:zlib';
 import { join } from 'node:path';
 import { CaseStore } from '@logwitness/core';
 import { REPO_ROOT } from '../helpers';
+import { seededRandom } from '../helpers/seeded-random';
+
+export { seededRandom };
 
 /** sha256 of a file's bytes. */
 export function sha256OfFile(path: string): string {
@@ -89,17 +92,6 @@ export function storedRawBytes(casePath: string, sourceId: number): Buffer {
   });
 }
 
-/** A small deterministic PRNG (mulberry32), so generated logs are the same for a seed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const AGENTS = [
