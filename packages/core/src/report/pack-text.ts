@@ -116,6 +116,7 @@ export function limitationSections(content: PackContent): TextSection[] {
   return [
     section('What a download means here', [
       'A download is inferred from the server\'s access log: the bytes a log records are what the server sent (or tried to send), not proof that the client received or kept them. A response can be logged as 200 although the connection broke, and caches, CDNs and proxies in front of the server can serve the file without the server logging it, or fetch it once for many people.',
+      'Some log formats count the bytes sent including the response headers (Apache %O, as in vhost_combined; IIS sc-bytes; AWS load balancer sent_bytes; HAProxy). For those, a 200 response cut short by no more than the size of its headers (typically a few hundred bytes) can look complete. sources.csv names the format of each file.',
     ]),
     section('An IP address is not a person', [
       'A client address identifies a network connection at a moment, not a person or a device. Many people can share one address (NAT at home or work, carrier-grade NAT on mobile networks, proxies, VPNs, Tor, CDNs and corporate gateways), and one person can use many. User agents are sent by the client and can be set to anything. Linking an address to a person needs records from the network operator for the exact time.',
