@@ -170,6 +170,26 @@ describe('ingest (foundation)', () => {
     store.close();
   });
 
+  it('refuses a file whose fields carry local times when no --assume-tz is given, and reads it with one', async () => {
+    const dir = tempDir();
+    const local = join(dir, 'u_ex260701.log');
+    writeFileSync(
+      local,
+      '#Software: Microsoft Internet Information Services 10.0\n#Fields: date-local time-local c-ip cs-method cs-uri-stem sc-status sc-bytes\n' +
+        '2026-07-01 10:00:00 192.0.2.1 GET /a 200 10\n2026-07-01 10:00:05 192.0.2.2 GET /b 404 0\n',
+    );
+    const store = openTempCase();
+    const refusedRun = await ingestPaths(store, [local]);
+    assert.equal(refusedRun.files[0]!.status, 'refused');
+    assert.match(refusedRun.files[0]!.error!, /w3c times carry no UTC offset; .*--assume-tz/);
+    assert.equal(count(store, 'sources'), 0, 'nothing stored, not a file of identical rejects');
+    const zoned = await ingestPaths(store, [local], { assumeTz: 'Europe/London' });
+    assert.deepEqual([zoned.files[0]!.parsed, zoned.files[0]!.rejected], [2, 0]);
+    const first = store.db.prepare('SELECT time_utc FROM request_view ORDER BY time_ms LIMIT 1').get() as { time_utc: string };
+    assert.equal(first.time_utc, '2026-07-01T09:00:00.000Z');
+    store.close();
+  });
+
   it('records an empty file as a source with no lines', async () => {
     const dir = tempDir();
     const empty = join(dir, 'empty.log');

@@ -114,7 +114,14 @@ export function assumedZoneOf(assumeTz: string | null): AssumedZone | null {
   return assumeTz === null ? null : parseAssumedZone(assumeTz);
 }
 
+const MISSING_ZONE_SUFFIX = 'has no UTC offset and no zone was given: pass --assume-tz (an IANA name such as Europe/London, or +01:00)';
+
 /** The reject reason for a line whose time has no offset when no zone was given. */
 export function missingZoneReason(what: string): string {
-  return `${what} has no UTC offset and no zone was given: pass --assume-tz (an IANA name such as Europe/London, or +01:00)`;
+  return `${what} ${MISSING_ZONE_SUFFIX}`;
+}
+
+/** True for a reject reason made by {@link missingZoneReason}. */
+export function isMissingZoneReason(reason: string): boolean {
+  return reason.endsWith(MISSING_ZONE_SUFFIX);
 }

@@ -7,6 +7,7 @@
 import { InputError } from '../errors';
 import { detectFormat, DETECTION_LINES } from './detect-format';
 import type { LogFormat, ParserOptions } from '../formats/log-format';
+import { isMissingZoneReason } from '../formats/assumed-zone';
 import { resolveFormat } from '../formats/resolve-format';
 import { chooseClientIp, parseTrustedProxies } from '../geo/client-ip';
 import { openInput, type LineBatch, type OpenedInput, type ReadTotals } from './line-reader';
@@ -55,6 +56,24 @@ function clientIpChooserOf(cidrs: readonly string[]): ClientIpChooser | null {
   return (remoteIp, forwardedFor) => chooseClientIp(remoteIp, forwardedFor, trusted);
 }
 
+/**
+ * Some files need a zone only because of their fields (W3C date-local/time-local, a format
+ * string without %z). When every content line of the sample is rejected for that alone, the
+ * file is refused with one message rather than stored as thousands of identical rejects.
+ */
+function everyLineLacksZone(format: LogFormat, sample: readonly string[]): boolean {
+  const parser = format.createParser({ assumeTz: null });
+  let considered = 0;
+  for (const line of sample) {
+    if (line.trim() === '') continue;
+    const result = parser.parseLine(line);
+    if (result.kind === 'skip') continue;
+    if (result.kind !== 'reject' || !isMissingZoneReason(result.reason)) return false;
+    considered++;
+  }
+  return considered > 0;
+}
+
 /** Parse one input into messages (see the module comment). Throws only on unexpected failures. */
 export async function* parseInput(request: ParseRequest): AsyncGenerator<ParseMessage, void, undefined> {
   const { label } = request;
@@ -81,7 +100,7 @@ export async function* parseInput(request: ParseRequest): AsyncGenerator<ParseMe
       }
       throw error;
     }
-    if (format.needsTimeZone && parserOptions.assumeTz === null) {
+    if (parserOptions.assumeTz === null && (format.needsTimeZone || everyLineLacksZone(format, sample))) {
       await opened.batches.return();
       yield {
         kind: 'refused',
