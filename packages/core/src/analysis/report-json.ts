@@ -3,11 +3,23 @@
  * (extra fields allowed, none renamed). Times are ISO-8601 UTC ending in Z. Kept in core so
  * the CLI and the evidence pack write the same documents.
  */
-import type { ActorReport, Attribution, Download, DownloadsReport, RequestEvent, TimelineEvent, TimelineReport } from '../model';
+import type { ActorReport, Attribution, Download, DownloadsReport, DownloadSummary, RequestEvent, TimelineEvent, TimelineReport } from '../model';
 import { isoUtc } from '../report/display-time';
 
 function isoOrNull(timeMs: number | null): string | null {
   return timeMs === null ? null : isoUtc(timeMs);
+}
+
+/** The contract's `summary` object, shared by the downloads and timeline documents. */
+function summaryJson(summary: DownloadSummary): Record<string, unknown> {
+  return {
+    downloads: summary.downloads,
+    complete: summary.complete,
+    partial: summary.partial,
+    clients: summary.clients,
+    first: isoOrNull(summary.firstMs),
+    last: isoOrNull(summary.lastMs),
+  };
 }
 
 /** The attribution object of the contract ({country, city, asn, asOrg, network}) plus detail; all null without attribution. */
@@ -75,14 +87,7 @@ export function downloadsReportJson(report: DownloadsReport): Record<string, unk
   return {
     target: report.target,
     size: report.sizeBytes,
-    summary: {
-      downloads: summary.downloads,
-      complete: summary.complete,
-      partial: summary.partial,
-      clients: summary.clients,
-      first: isoOrNull(summary.firstMs),
-      last: isoOrNull(summary.lastMs),
-    },
+    summary: summaryJson(summary),
     downloads: report.downloads.map(downloadJson),
     sizeRule: report.sizeRule,
     match: report.match,
@@ -128,14 +133,7 @@ export function timelineReportJson(report: TimelineReport): Record<string, unkno
       closedBy: exposure.closedBy === null ? null : requestJson(exposure.closedBy),
     },
     events: report.events.map(eventJson),
-    summary: {
-      downloads: summary.downloads,
-      complete: summary.complete,
-      partial: summary.partial,
-      clients: summary.clients,
-      first: isoOrNull(summary.firstMs),
-      last: isoOrNull(summary.lastMs),
-    },
+    summary: summaryJson(summary),
     discovery:
       discovery === null
         ? null
