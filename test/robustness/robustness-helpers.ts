@@ -6,9 +6,8 @@
 import { strict as assert } from 'node:assert';
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync, openSync, writeSync, closeSync } from 'node:fs';
-import { inflateRawSync } from 'node:zlib';
 import { join } from 'node:path';
-import { CaseStore } from '@logwitness/core';
+import { CaseStore, decodeRawBlock, type RawBlockCodec } from '@logwitness/core';
 import { REPO_ROOT } from '../helpers';
 import { seededRandom } from '../helpers/seeded-random';
 
@@ -87,8 +86,8 @@ export function checkCaseAccounting(casePath: string): SourceCounts[] {
 /** The bytes stored in raw_blocks for a source, inflated and concatenated in line order. */
 export function storedRawBytes(casePath: string, sourceId: number): Buffer {
   return withCase(casePath, (store) => {
-    const rows = store.db.prepare('SELECT data FROM raw_blocks WHERE source_id = ? ORDER BY first_line').all(sourceId) as { data: Buffer }[];
-    return Buffer.concat(rows.map((row) => inflateRawSync(row.data)));
+    const rows = store.db.prepare('SELECT codec, data FROM raw_blocks WHERE source_id = ? ORDER BY first_line').all(sourceId) as { codec: RawBlockCodec; data: Buffer }[];
+    return Buffer.concat(rows.map((row) => decodeRawBlock(row.codec, row.data)));
   });
 }
 

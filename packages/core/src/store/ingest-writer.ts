@@ -4,34 +4,38 @@
  * of that file behind, and running it again completes it).
  */
 import type { Statement } from 'better-sqlite3';
-import { deflateRawSync } from 'node:zlib';
 import { StoreError } from '../errors';
 import { Col, COLUMN_COUNT, STRING_TABLES, type ParsedBatch, type RareFields, type StringTable } from '../sources/parsed-batch';
 import { TOOL_VERSION } from '../version';
 import type { CaseStore } from './case-store';
 import { REQUEST_INDEXES } from './migrations';
+import { encodeRawBlock, RAW_BLOCK_CODEC } from './raw-lines';
+import { HOUR_MS } from './traffic-counts';
 
 /**
  * Rows per INSERT statement. Binding is the main cost of a row in better-sqlite3; one
- * statement for many rows saves most of the per-call overhead (64 rows x 27 columns stays
- * far below SQLite's limit of 32766 parameters).
+ * statement for many rows saves most of the per-call overhead.
  */
 const ROWS_PER_INSERT = 64;
 
-/** The columns every format may fill; a row with only these uses the narrow insert. */
-const CORE_COLUMNS = [
-  'source_id', 'line', 'time_ms', 'utc_offset_min', 'client_ip_id', 'remote_ip_id', 'method', 'path_id', 'target', 'protocol',
-  'status', 'bytes', 'referrer_id', 'agent_id',
+/** The columns of requests, in the order {@link IngestWriter.addParsedBatch} binds them. */
+const REQUEST_COLUMNS = [
+  'source_id', 'line', 'time_ms', 'utc_offset_min', 'client_ip_id', 'path_id', 'status', 'bytes', 'method_id', 'protocol_id',
+  'referrer_id', 'agent_id', 'remote_ip_id', 'target',
 ] as const;
-/** The columns of {@link RareFields}, in the order the wide insert binds them. */
-const RARE_COLUMNS = [
+/** The columns of request_details after request_id: the {@link RareFields}, in this order. */
+const DETAIL_COLUMNS = [
   'forwarded_for', 'request_line', 'ident', 'user_name', 'vhost', 'server_port', 'duration_us', 'range_header', 'content_range',
   'range_start', 'range_end', 'object_size', 'extra',
 ] as const;
 
-function insertSql(columns: readonly string[], rows: number): string {
-  const row = `(${columns.map(() => '?').join(', ')})`;
-  return `INSERT INTO requests (${columns.join(', ')}) VALUES ${Array(rows).fill(row).join(', ')}`;
+function insertRequestsSql(rows: number): string {
+  const row = `(${REQUEST_COLUMNS.map(() => '?').join(', ')})`;
+  return `INSERT INTO requests (${REQUEST_COLUMNS.join(', ')}) VALUES ${Array(rows).fill(row).join(', ')}`;
+}
+
+function idOrNull(ids: readonly number[], reference: number): number | null {
+  return Number.isNaN(reference) ? null : ids[reference]!;
 }
 
 function nullIfNaN(value: number): number | null {
@@ -92,15 +96,21 @@ export class IngestWriter {
   private readonly paths: StringInterner;
   private readonly agents: StringInterner;
   private readonly referrers: StringInterner;
+  private readonly words: StringInterner;
   private readonly insertSource: Statement;
   private readonly updateSource: Statement;
-  /** Multi-row inserts by [wide ? 1 : 0][rows]. */
-  private readonly insertRequests: [Map<number, Statement>, Map<number, Statement>] = [new Map(), new Map()];
-  /** Per source: the database id (or, for "words", the string) of each reference number of a {@link ParsedBatch}. */
-  private references: Record<StringTable, (number | string)[]> = this.emptyReferences();
+  /** Multi-row inserts by their number of rows. */
+  private readonly insertRequests = new Map<number, Statement>();
+  private readonly insertDetails: Statement;
+  private readonly insertHours: Statement;
+  /** Per source: the database id of each reference number of a {@link ParsedBatch}. */
+  private references: Record<StringTable, number[]> = this.emptyReferences();
   private readonly pendingParams: unknown[] = [];
   private pendingRows = 0;
-  private pendingWide = false;
+  /** Rare fields of the pending rows that have any, with their row's position among the pending rows. */
+  private readonly pendingDetails: { readonly row: number; readonly fields: RareFields }[] = [];
+  /** Per source: requests per UTC hour (start of the hour -> count). */
+  private hours = new Map<number, number>();
   /** The connection's foreign_keys setting, restored after each source's transaction. */
   private foreignKeys = 1;
   private readonly insertReject: Statement;
@@ -114,6 +124,7 @@ export class IngestWriter {
     this.paths = new StringInterner(store, 'paths', 'path');
     this.agents = new StringInterner(store, 'agents', 'agent');
     this.referrers = new StringInterner(store, 'referrers', 'referrer');
+    this.words = new StringInterner(store, 'words', 'word');
     this.insertSource = db.prepare(
       `INSERT INTO sources (path, size_bytes, mtime_ms, sha256, content_sha256, format, format_detail,
          time_basis, lines, parsed, rejected, skipped_lines, status, ingest_options, ingested_at_ms, tool_version)
@@ -126,7 +137,9 @@ export class IngestWriter {
          error = @error WHERE id = @id`,
     );
     this.insertReject = db.prepare('INSERT INTO rejects (source_id, line, reason, raw, raw_bytes) VALUES (?, ?, ?, ?, ?)');
-    this.insertBlock = db.prepare('INSERT INTO raw_blocks (source_id, first_line, line_count, data) VALUES (?, ?, ?, ?)');
+    this.insertBlock = db.prepare('INSERT INTO raw_blocks (source_id, first_line, line_count, codec, data) VALUES (?, ?, ?, ?, ?)');
+    this.insertDetails = db.prepare(`INSERT INTO request_details (request_id, ${DETAIL_COLUMNS.join(', ')}) VALUES (${['?', ...DETAIL_COLUMNS.map(() => '?')].join(', ')})`);
+    this.insertHours = db.prepare('INSERT INTO request_hours (source_id, hour_start_ms, requests) VALUES (?, ?, ?)');
   }
 
   /**
@@ -174,14 +187,15 @@ export class IngestWriter {
 
   finishSource(sourceId: number, finished: FinishedSource): void {
     this.updateSource.run({ ...finished, id: sourceId });
+    for (const [hourStartMs, requests] of this.hours) this.insertHours.run(sourceId, hourStartMs, requests);
   }
 
-  private emptyReferences(): Record<StringTable, (number | string)[]> {
+  private emptyReferences(): Record<StringTable, number[]> {
     return { ips: [], paths: [], agents: [], referrers: [], words: [] };
   }
 
-  private internerOf(table: Exclude<StringTable, 'words'>): StringInterner {
-    return table === 'ips' ? this.ips : table === 'paths' ? this.paths : table === 'agents' ? this.agents : this.referrers;
+  private internerOf(table: StringTable): StringInterner {
+    return this[table];
   }
 
   /** Start storing the batches of a new source: reference numbers are per source. */
@@ -189,6 +203,8 @@ export class IngestWriter {
     this.references = this.emptyReferences();
     this.pendingParams.length = 0;
     this.pendingRows = 0;
+    this.pendingDetails.length = 0;
+    this.hours = new Map();
   }
 
   /** Store one parsed batch: its new strings, its requests (in line order), rejects and raw block. */
@@ -196,53 +212,41 @@ export class IngestWriter {
     for (const table of STRING_TABLES) {
       if (batch.resetTables.includes(table)) this.references[table] = [];
       const known = this.references[table];
-      const fresh = batch.newStrings[table];
-      if (table === 'words') for (const value of fresh) known.push(value);
-      else {
-        const interner = this.internerOf(table);
-        for (const value of fresh) known.push(interner.idOf(value));
-      }
+      const interner = this.internerOf(table);
+      for (const value of batch.newStrings[table]) known.push(interner.idOf(value));
     }
-    // Deflate here rather than where the batch was parsed: with parsing on a worker thread,
+    // Compress here rather than where the batch was parsed: with parsing on a worker thread,
     // this thread waited for the parser about a third of the time (profile of a 1M-line load).
-    this.insertBlock.run(sourceId, batch.firstLine, batch.lineCount, deflateRawSync(batch.rawBytes, { level: 1 }));
+    // On libuv's thread pool instead, it competed with both threads for two cores and the
+    // load took longer (measured).
+    this.insertBlock.run(sourceId, batch.firstLine, batch.lineCount, RAW_BLOCK_CODEC, encodeRawBlock(batch.rawBytes));
     const { ips, paths, agents, referrers, words } = this.references;
     const numbers = batch.numbers;
+    const params = this.pendingParams;
     let nextRare = 0;
     for (let row = 0; row < batch.rowCount; row++) {
       const at = row * COLUMN_COUNT;
-      const rare: RareFields | null = batch.rareRows[nextRare] === row ? batch.rare[nextRare++]! : null;
-      if ((rare !== null) !== this.pendingWide || this.pendingRows === ROWS_PER_INSERT) this.flushRequests();
-      this.pendingWide = rare !== null;
-      const remoteIp = numbers[at + Col.RemoteIp]!;
-      const path = numbers[at + Col.Path]!;
-      const referrer = numbers[at + Col.Referrer]!;
-      const agent = numbers[at + Col.Agent]!;
-      const method = numbers[at + Col.Method]!;
-      const protocol = numbers[at + Col.Protocol]!;
-      this.pendingParams.push(
+      if (batch.rareRows[nextRare] === row) this.pendingDetails.push({ row: this.pendingRows, fields: batch.rare[nextRare++]! });
+      const timeMs = numbers[at + Col.TimeMs]!;
+      params.push(
         sourceId,
         numbers[at + Col.Line],
-        numbers[at + Col.TimeMs],
+        timeMs,
         numbers[at + Col.UtcOffsetMin],
         ips[numbers[at + Col.ClientIp]!],
-        Number.isNaN(remoteIp) ? null : ips[remoteIp],
-        Number.isNaN(method) ? null : words[method],
-        Number.isNaN(path) ? null : paths[path],
-        batch.targets[row],
-        Number.isNaN(protocol) ? null : words[protocol],
+        idOrNull(paths, numbers[at + Col.Path]!),
         nullIfNaN(numbers[at + Col.Status]!),
         nullIfNaN(numbers[at + Col.Bytes]!),
-        Number.isNaN(referrer) ? null : referrers[referrer],
-        Number.isNaN(agent) ? null : agents[agent],
+        idOrNull(words, numbers[at + Col.Method]!),
+        idOrNull(words, numbers[at + Col.Protocol]!),
+        idOrNull(referrers, numbers[at + Col.Referrer]!),
+        idOrNull(agents, numbers[at + Col.Agent]!),
+        idOrNull(ips, numbers[at + Col.RemoteIp]!),
+        batch.targets[row],
       );
-      if (rare !== null) {
-        this.pendingParams.push(
-          rare.forwardedFor, rare.requestLine, rare.ident, rare.user, rare.vhost, rare.serverPort, rare.durationUs, rare.rangeHeader,
-          rare.contentRange, rare.rangeStart, rare.rangeEnd, rare.objectSize, rare.extra,
-        );
-      }
-      this.pendingRows++;
+      const hourStartMs = timeMs - (((timeMs % HOUR_MS) + HOUR_MS) % HOUR_MS);
+      this.hours.set(hourStartMs, (this.hours.get(hourStartMs) ?? 0) + 1);
+      if (++this.pendingRows === ROWS_PER_INSERT) this.flushRequests();
     }
     this.flushRequests();
     for (const reject of batch.rejects) this.insertReject.run(sourceId, reject.line, reject.reason, reject.raw, reject.rawBytes);
@@ -250,15 +254,24 @@ export class IngestWriter {
 
   private flushRequests(): void {
     if (this.pendingRows === 0) return;
-    const statements = this.insertRequests[this.pendingWide ? 1 : 0];
-    let statement = statements.get(this.pendingRows);
+    let statement = this.insertRequests.get(this.pendingRows);
     if (statement === undefined) {
-      statement = this.store.db.prepare(insertSql(this.pendingWide ? [...CORE_COLUMNS, ...RARE_COLUMNS] : CORE_COLUMNS, this.pendingRows));
-      statements.set(this.pendingRows, statement);
+      statement = this.store.db.prepare(insertRequestsSql(this.pendingRows));
+      this.insertRequests.set(this.pendingRows, statement);
     }
-    statement.run(this.pendingParams);
+    // The rows of one INSERT get consecutive ids (this transaction is the only writer), so
+    // the last id gives each row's.
+    const lastId = Number(statement.run(this.pendingParams).lastInsertRowid);
+    const firstId = lastId - this.pendingRows + 1;
+    for (const { row, fields: f } of this.pendingDetails) {
+      this.insertDetails.run(
+        firstId + row, f.forwardedFor, f.requestLine, f.ident, f.user, f.vhost, f.serverPort, f.durationUs, f.rangeHeader,
+        f.contentRange, f.rangeStart, f.rangeEnd, f.objectSize, f.extra,
+      );
+    }
     this.pendingParams.length = 0;
     this.pendingRows = 0;
+    this.pendingDetails.length = 0;
   }
 
   /** Drop the secondary request indexes before a large load (rebuilt by {@link ensureRequestIndexes}). */

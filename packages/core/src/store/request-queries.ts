@@ -2,7 +2,7 @@
  * The narrow, read-only query interface the analysis uses. Analysis never sees
  * better-sqlite3: it asks for paths and requests through {@link RequestQueries}, and every
  * query here is answered from an index (the unique index on `paths.path`, and
- * `requests_by_path_time` / `requests_by_client_time` / `requests_by_time`), never from a
+ * `requests_by_path_time` / `requests_by_client_time`), never from a
  * scan of `requests`. test/analysis/query-plan.test.ts checks that with EXPLAIN QUERY PLAN.
  */
 import type Database from 'better-sqlite3';
@@ -46,21 +46,23 @@ export interface HourCountRow {
 const HOUR_MS = 3_600_000;
 
 const EVENT_COLUMNS = `r.id AS requestId, r.time_ms AS timeMs, r.utc_offset_min AS utcOffsetMin, ci.ip AS clientIp,
-  ri.ip AS remoteIp, r.method AS method, p.path AS path, COALESCE(r.target, p.path) AS target, r.status AS status,
-  r.bytes AS bytes, rf.referrer AS referrer, a.agent AS userAgent, r.range_header AS rangeHeader,
-  r.content_range AS contentRange, r.range_start AS rangeStart, r.range_end AS rangeEnd, r.object_size AS objectSize,
+  ri.ip AS remoteIp, m.word AS method, p.path AS path, COALESCE(r.target, p.path) AS target, r.status AS status,
+  r.bytes AS bytes, rf.referrer AS referrer, a.agent AS userAgent, d.range_header AS rangeHeader,
+  d.content_range AS contentRange, d.range_start AS rangeStart, d.range_end AS rangeEnd, d.object_size AS objectSize,
   s.path AS sourceFile, s.sha256 AS sourceSha256, r.line AS sourceLine`;
 
 const EVENT_JOINS = `FROM requests r
   JOIN sources s ON s.id = r.source_id
   JOIN ips ci ON ci.id = r.client_ip_id
   LEFT JOIN ips ri ON ri.id = r.remote_ip_id
+  LEFT JOIN words m ON m.id = r.method_id
   LEFT JOIN paths p ON p.id = r.path_id
+  LEFT JOIN request_details d ON d.request_id = r.id
   LEFT JOIN referrers rf ON rf.id = r.referrer_id
   LEFT JOIN agents a ON a.id = r.agent_id`;
 
 /** The SQL condition for "successful content" (DESIGN §4), shared by every count here. */
-const SUCCESS_SQL = `(r.status IN (200, 206) AND r.bytes > 0 AND COALESCE(r.method, '') <> 'HEAD')`;
+const SUCCESS_SQL = `(r.status IN (200, 206) AND r.bytes > 0 AND r.method_id IS NOT (SELECT id FROM words WHERE word = 'HEAD'))`;
 
 interface EventRow extends Omit<RequestEvent, 'source'> {
   readonly sourceFile: string;

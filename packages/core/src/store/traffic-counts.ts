@@ -12,9 +12,9 @@ export interface HourCount {
   readonly requests: number;
 }
 
-/** Hours that have at least one request, in time order (hours without requests are absent). */
+/** Hours that have at least one request, in time order (hours without requests are absent). Kept at ingest (request_hours). */
 export function countRequestsPerHour(store: CaseStore): HourCount[] {
   return store.db
-    .prepare(`SELECT (time_ms - (time_ms % ${HOUR_MS})) AS hourStartMs, count(*) AS requests FROM requests GROUP BY 1 ORDER BY 1`)
+    .prepare('SELECT hour_start_ms AS hourStartMs, sum(requests) AS requests FROM request_hours GROUP BY 1 ORDER BY 1')
     .all() as HourCount[];
 }
