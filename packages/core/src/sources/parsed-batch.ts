@@ -11,6 +11,7 @@
  */
 import type { LineParser } from '../formats/log-format';
 import type { AccessRecord } from '../model';
+import { encodeRawBlock } from '../store/raw-block-codec';
 import { normalizeTargetPath } from '../url-path';
 import { KEPT_OVERLONG_BYTES, MAX_LINE_BYTES, type LineBatch } from './line-reader';
 
@@ -73,8 +74,8 @@ export interface BatchReject {
 export interface ParsedBatch {
   readonly firstLine: number;
   readonly lineCount: number;
-  /** The batch's exact bytes (the writer compresses them: that balances the two threads' work). */
-  readonly rawBytes: Uint8Array;
+  /** The batch's exact bytes, compressed with {@link RAW_BLOCK_CODEC}. */
+  readonly rawBlock: Uint8Array;
   /** Rows: {@link COLUMN_COUNT} numbers each. */
   readonly rowCount: number;
   readonly numbers: Float64Array;
@@ -110,6 +111,8 @@ function detached(value: string): string {
 
 class StringReferences {
   private readonly map = new Map<string, number>();
+  /** The string of each reference number. */
+  readonly strings: string[] = [];
   private fresh: string[] = [];
   private reset = false;
 
@@ -119,6 +122,7 @@ class StringReferences {
     ref = this.map.size;
     const kept = detached(value);
     this.map.set(kept, ref);
+    this.strings.push(kept);
     this.fresh.push(kept);
     return ref;
   }
@@ -134,6 +138,7 @@ class StringReferences {
     this.reset = false;
     if (this.map.size >= MAX_REFERENCED_STRINGS) {
       this.map.clear();
+      this.strings.length = 0;
       this.reset = true;
     }
     return taken;
@@ -166,6 +171,20 @@ export class BatchEncoder {
     referrers: new StringReferences(),
     words: new StringReferences(),
   };
+  /**
+   * The user agent each client (by address reference) sent last. A client nearly always
+   * sends the same one, and comparing with it costs less than hashing it for the map: on
+   * the benchmark log, user-agent lookups were the largest share of the interning time.
+   */
+  private lastAgentOfClient: number[] = [];
+
+  private agentRefOf(clientRef: number, agent: string): number {
+    const last = this.lastAgentOfClient[clientRef];
+    if (last !== undefined && this.refs.agents.strings[last] === agent) return last;
+    const ref = this.refs.agents.refOf(agent);
+    this.lastAgentOfClient[clientRef] = ref;
+    return ref;
+  }
 
   /** `parser` null: the file has no log lines (every line counts as blank). */
   constructor(parser: LineParser | null, chooseClientIp: ClientIpChooser | null) {
@@ -213,13 +232,14 @@ export class BatchEncoder {
       numbers[at + Col.Line] = lineNumber;
       numbers[at + Col.TimeMs] = r.timeMs;
       numbers[at + Col.UtcOffsetMin] = r.utcOffsetMin;
-      numbers[at + Col.ClientIp] = refs.ips.refOf(clientIp);
+      const clientRef = refs.ips.refOf(clientIp);
+      numbers[at + Col.ClientIp] = clientRef;
       numbers[at + Col.RemoteIp] = r.remoteIp === clientIp ? NaN : refs.ips.refOf(r.remoteIp);
       numbers[at + Col.Path] = path === null ? NaN : refs.paths.refOf(path);
       numbers[at + Col.Status] = orNaN(r.status);
       numbers[at + Col.Bytes] = orNaN(r.bytes);
       numbers[at + Col.Referrer] = r.referrer === null ? NaN : refs.referrers.refOf(r.referrer);
-      numbers[at + Col.Agent] = r.userAgent === null ? NaN : refs.agents.refOf(r.userAgent);
+      numbers[at + Col.Agent] = r.userAgent === null ? NaN : this.agentRefOf(clientRef, r.userAgent);
       numbers[at + Col.Method] = r.method === null ? NaN : refs.words.refOf(r.method);
       numbers[at + Col.Protocol] = r.protocol === null ? NaN : refs.words.refOf(r.protocol);
       targets.push(r.target === path ? null : r.target);
@@ -284,10 +304,14 @@ export class BatchEncoder {
       newStrings[table] = taken.fresh;
       if (taken.reset) resetTables.push(table);
     }
+    // agentRefOf checks each remembered agent against the current numbering, so it stays right
+    // when a numbering starts again; forgetting them then only frees what they hold.
+    if (resetTables.includes('ips') || resetTables.includes('agents')) this.lastAgentOfClient = [];
     return {
       firstLine: batch.firstLine,
       lineCount: lines.length,
-      rawBytes: batch.rawBytes,
+      // Compressed here: the parsing thread has time to spare, the storing thread has none.
+      rawBlock: encodeRawBlock(batch.rawBytes),
       rowCount,
       numbers: numbers.length === rowCount * COLUMN_COUNT ? numbers : numbers.slice(0, rowCount * COLUMN_COUNT),
       targets,

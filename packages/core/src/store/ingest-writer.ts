@@ -9,7 +9,7 @@ import { Col, COLUMN_COUNT, STRING_TABLES, type ParsedBatch, type RareFields, ty
 import { TOOL_VERSION } from '../version';
 import type { CaseStore } from './case-store';
 import { REQUEST_INDEXES } from './migrations';
-import { encodeRawBlock, RAW_BLOCK_CODEC } from './raw-lines';
+import { RAW_BLOCK_CODEC } from './raw-block-codec';
 import { HOUR_MS } from './traffic-counts';
 
 /**
@@ -215,11 +215,7 @@ export class IngestWriter {
       const interner = this.internerOf(table);
       for (const value of batch.newStrings[table]) known.push(interner.idOf(value));
     }
-    // Compress here rather than where the batch was parsed: with parsing on a worker thread,
-    // this thread waited for the parser about a third of the time (profile of a 1M-line load).
-    // On libuv's thread pool instead, it competed with both threads for two cores and the
-    // load took longer (measured).
-    this.insertBlock.run(sourceId, batch.firstLine, batch.lineCount, RAW_BLOCK_CODEC, encodeRawBlock(batch.rawBytes));
+    this.insertBlock.run(sourceId, batch.firstLine, batch.lineCount, RAW_BLOCK_CODEC, batch.rawBlock);
     const { ips, paths, agents, referrers, words } = this.references;
     const numbers = batch.numbers;
     const params = this.pendingParams;

@@ -3,9 +3,11 @@
  * in `raw_blocks` (compressed blocks of consecutive lines, terminators included), so a
  * finding can quote the line exactly as the server wrote it, without the original file.
  */
-import { brotliCompressSync, brotliDecompressSync, constants, inflateRawSync } from 'node:zlib';
 import { StoreError } from '../errors';
 import type { CaseStore } from './case-store';
+import { decodeRawBlock, type RawBlockCodec } from './raw-block-codec';
+
+export { decodeRawBlock, type RawBlockCodec };
 
 /** A line to read: the sha256 of its source file (as given) and its 1-based number. */
 export interface RawLineRef {
@@ -26,22 +28,6 @@ export interface RawLine {
    */
   readonly whole: boolean;
   readonly fullBytes: number;
-}
-
-/** How a raw block is compressed (raw_blocks.codec). */
-export type RawBlockCodec = 'deflate-raw' | 'brotli';
-
-/** The codec ingest writes: brotli at quality 0 compressed the benchmark log twice as fast as deflate level 1, to about the same size. */
-export const RAW_BLOCK_CODEC: RawBlockCodec = 'brotli';
-
-export function encodeRawBlock(bytes: Uint8Array): Buffer {
-  return brotliCompressSync(bytes, {
-    params: { [constants.BROTLI_PARAM_QUALITY]: 0, [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT, [constants.BROTLI_PARAM_SIZE_HINT]: bytes.length },
-  });
-}
-
-export function decodeRawBlock(codec: RawBlockCodec, data: Buffer): Buffer {
-  return codec === 'brotli' ? brotliDecompressSync(data) : inflateRawSync(data);
 }
 
 interface BlockRow {
