@@ -234,6 +234,14 @@ export class DatabaseAttributor implements Attributor {
     return low;
   }
 
+  /**
+   * {@link attribute} without the cache, for callers that ask once per address (storing a
+   * case's attributions): caching those would only hold every address in memory.
+   */
+  attributeOnce(ip: string, atTimeMs: number | null = null): Attribution {
+    return this.attributeUncached(ip, atTimeMs);
+  }
+
   private attributeUncached(ip: string, time: number | null): Attribution {
     const address = parseIp(ip);
     if (address === null) return buildAttribution(ip, NOT_AN_IP, NO_FIELDS, null, null, []);

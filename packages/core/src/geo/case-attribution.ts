@@ -24,6 +24,9 @@ export interface AttributeClientsResult {
   readonly durationMs: number;
 }
 
+/** Client addresses read and attributed at a time: bounds memory on cases with millions of them. */
+const CLIENTS_PER_PAGE = 5000;
+
 function sameSet(a: readonly string[], b: readonly string[]): boolean {
   const left = new Set(a);
   return left.size === new Set(b).size && b.every((item) => left.has(item));
@@ -49,17 +52,22 @@ function run(store: CaseStore, attributor: DatabaseAttributor, clearFirst: boole
     const attributedAtMs = Date.now();
     boundaries.forEach((fromMs, i) => {
       const toMs = boundaries[i + 1] ?? null;
-      for (const client of attributions.unattributedClients(fromMs, toMs)) {
-        const attribution = attributor.attribute(client.ip, fromMs === 0 ? (toMs === null ? null : toMs - 1) : fromMs);
-        attributions.insert({
-          ipId: client.ipId,
-          periodFromMs: fromMs,
-          periodToMs: toMs,
-          attribution,
-          networksFileId: attribution.network === null ? null : networksFileId,
-          provenanceIds: attribution.provenance.map((source) => ids.get(source.database.sha256)!),
-        }, attributedAtMs);
-        written++;
+      const atTimeMs = fromMs === 0 ? (toMs === null ? null : toMs - 1) : fromMs;
+      for (let page = attributions.unattributedClients(fromMs, toMs, 0, CLIENTS_PER_PAGE); page.length > 0;
+        page = attributions.unattributedClients(fromMs, toMs, page[page.length - 1]!.ipId, CLIENTS_PER_PAGE)) {
+        const rows = page.map((client) => {
+          const attribution = attributor.attributeOnce(client.ip, atTimeMs);
+          return {
+            ipId: client.ipId,
+            periodFromMs: fromMs,
+            periodToMs: toMs,
+            attribution,
+            networksFileId: attribution.network === null ? null : networksFileId,
+            provenanceIds: attribution.provenance.map((source) => ids.get(source.database.sha256)!),
+          };
+        });
+        attributions.insertMany(rows, attributedAtMs);
+        written += rows.length;
       }
     });
     return { written, periods: boundaries.length };

@@ -68,25 +68,29 @@ interface RawRow {
   attributed_at_ms: number;
 }
 
+/** The columns of attributions, in the order {@link AttributionStore.insertMany} binds them. */
+const ATTRIBUTION_COLUMNS = [
+  'ip_id', 'period_from_ms', 'period_to_ms', 'reserved', 'country_code', 'country_name', 'subdivision', 'city', 'latitude', 'longitude',
+  'accuracy_radius_km', 'asn', 'as_org', 'isp', 'organization', 'connection_type', 'is_anonymous', 'is_anonymous_vpn',
+  'is_hosting_provider', 'is_public_proxy', 'is_tor_exit_node', 'network', 'network_cidr', 'network_source', 'networks_file_id',
+  'provenance', 'attributed_at_ms',
+] as const;
+/** Rows per INSERT statement (27 parameters each). */
+const ROWS_PER_INSERT = 32;
+
 const flag = (value: boolean | null): number | null => (value === null ? null : value ? 1 : 0);
 const unflag = (value: number | null): boolean | null => (value === null ? null : value !== 0);
 
 export class AttributionStore {
   private readonly store: CaseStore;
-  private readonly insertRow: Statement;
+  /** Multi-row inserts by their number of rows. */
+  private readonly insertRows = new Map<number, Statement>();
   private readonly selectForIp: Statement<[string], RawRow>;
   private databasesById: Map<number, StoredGeoDatabase> | null = null;
 
   constructor(store: CaseStore) {
     this.store = store;
     const db = store.db;
-    this.insertRow = db.prepare(
-      `INSERT OR REPLACE INTO attributions (ip_id, period_from_ms, period_to_ms, reserved, country_code, country_name,
-         subdivision, city, latitude, longitude, accuracy_radius_km, asn, as_org, isp, organization, connection_type,
-         is_anonymous, is_anonymous_vpn, is_hosting_provider, is_public_proxy, is_tor_exit_node, network, network_cidr,
-         network_source, networks_file_id, provenance, attributed_at_ms)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
     this.selectForIp = db.prepare(
       `SELECT i.ip, a.* FROM attributions a JOIN ips i ON i.id = a.ip_id WHERE i.ip = ? ORDER BY a.period_from_ms`,
     );
@@ -138,32 +142,57 @@ export class AttributionStore {
 
   /**
    * Client addresses with requests in [fromMs, toMs) (toMs null = no end) and no stored
-   * attribution for the period starting at fromMs.
+   * attribution for the period starting at fromMs, by ascending id from `afterIpId`, at most
+   * `limit` of them (callers page through, so memory stays flat on cases with millions).
    */
-  unattributedClients(fromMs: number, toMs: number | null): UnattributedIp[] {
+  unattributedClients(fromMs: number, toMs: number | null, afterIpId = 0, limit = -1): UnattributedIp[] {
     const whole = fromMs <= 0 && toMs === null;
-    const sql = whole
-      ? `SELECT i.id AS ipId, i.ip FROM ips i
-         WHERE i.id IN (SELECT DISTINCT client_ip_id FROM requests)
-           AND NOT EXISTS (SELECT 1 FROM attributions a WHERE a.ip_id = i.id AND a.period_from_ms = ?)`
-      : `SELECT i.id AS ipId, i.ip FROM ips i
-         WHERE i.id IN (SELECT DISTINCT client_ip_id FROM requests WHERE time_ms >= ? AND time_ms < ?)
-           AND NOT EXISTS (SELECT 1 FROM attributions a WHERE a.ip_id = i.id AND a.period_from_ms = ?)`;
-    const statement = this.store.db.prepare(sql);
-    return (whole ? statement.all(fromMs) : statement.all(fromMs, toMs ?? Number.MAX_SAFE_INTEGER, fromMs)) as UnattributedIp[];
+    const clients = whole
+      ? 'EXISTS (SELECT 1 FROM requests r WHERE r.client_ip_id = i.id)'
+      : 'EXISTS (SELECT 1 FROM requests r WHERE r.client_ip_id = i.id AND r.time_ms >= @fromMs AND r.time_ms < @toMs)';
+    return this.store.db
+      .prepare(
+        `SELECT i.id AS ipId, i.ip FROM ips i
+         WHERE i.id > @afterIpId AND ${clients}
+           AND NOT EXISTS (SELECT 1 FROM attributions a WHERE a.ip_id = i.id AND a.period_from_ms = @fromMs)
+         ORDER BY i.id LIMIT @limit`,
+      )
+      .all({ fromMs, toMs: toMs ?? Number.MAX_SAFE_INTEGER, afterIpId, limit }) as UnattributedIp[];
   }
 
   /** Store (or replace) one attribution. */
   insert(row: AttributionRow, attributedAtMs: number): void {
+    this.insertMany([row], attributedAtMs);
+  }
+
+  /** Store (or replace) attributions, several per statement (binding is most of a row's cost). */
+  insertMany(rows: readonly AttributionRow[], attributedAtMs: number): void {
     this.requireWritable();
-    const a = row.attribution;
-    const provenance = JSON.stringify(a.provenance.map((source, i) => ({ databaseId: row.provenanceIds[i], fields: source.fields })));
-    this.insertRow.run(
-      row.ipId, row.periodFromMs, row.periodToMs, a.reserved, a.countryCode, a.countryName, a.subdivision, a.city,
-      a.latitude, a.longitude, a.accuracyRadiusKm, a.asn, a.asOrg, a.isp, a.organization, a.connectionType,
-      flag(a.isAnonymous), flag(a.isAnonymousVpn), flag(a.isHostingProvider), flag(a.isPublicProxy), flag(a.isTorExitNode),
-      a.network, a.networkCidr, a.networkSource, row.networksFileId, provenance, attributedAtMs,
-    );
+    for (let start = 0; start < rows.length; start += ROWS_PER_INSERT) {
+      const chunk = rows.slice(start, start + ROWS_PER_INSERT);
+      const params: unknown[] = [];
+      for (const row of chunk) {
+        const a = row.attribution;
+        const provenance = JSON.stringify(a.provenance.map((source, i) => ({ databaseId: row.provenanceIds[i], fields: source.fields })));
+        params.push(
+          row.ipId, row.periodFromMs, row.periodToMs, a.reserved, a.countryCode, a.countryName, a.subdivision, a.city,
+          a.latitude, a.longitude, a.accuracyRadiusKm, a.asn, a.asOrg, a.isp, a.organization, a.connectionType,
+          flag(a.isAnonymous), flag(a.isAnonymousVpn), flag(a.isHostingProvider), flag(a.isPublicProxy), flag(a.isTorExitNode),
+          a.network, a.networkCidr, a.networkSource, row.networksFileId, provenance, attributedAtMs,
+        );
+      }
+      this.insertStatement(chunk.length).run(params);
+    }
+  }
+
+  private insertStatement(rows: number): Statement {
+    let statement = this.insertRows.get(rows);
+    if (statement === undefined) {
+      const row = `(${Array(ATTRIBUTION_COLUMNS.length).fill('?').join(', ')})`;
+      statement = this.store.db.prepare(`INSERT OR REPLACE INTO attributions (${ATTRIBUTION_COLUMNS.join(', ')}) VALUES ${Array(rows).fill(row).join(', ')}`);
+      this.insertRows.set(rows, statement);
+    }
+    return statement;
   }
 
   /**
