@@ -190,6 +190,29 @@ describe('ingest (foundation)', () => {
     store.close();
   });
 
+  it('counts requests per UTC hour at ingest exactly as a recount of the stored requests does', async () => {
+    // Lines out of time order, crossing hours back and forth, in several zones, and before 1970.
+    const times = [
+      '20/Sep/2011:03:59:59 +0000', '20/Sep/2011:04:00:00 +0000', '20/Sep/2011:03:30:00 +0000', '20/Sep/2011:05:10:00 +0100',
+      '20/Sep/2011:04:59:59 +0000', '31/Dec/1969:23:30:00 +0000', '01/Jan/1970:00:30:00 +0100', '20/Sep/2011:04:00:00 +0000',
+    ];
+    const log = join(tempDir(), 'hours.log');
+    writeFileSync(log, times.map((time, i) => `203.0.113.${i} - - [${time}] "GET /x HTTP/1.1" 200 1 "-" "t"\n`).join(''));
+    const store = openTempCase();
+    await ingestPaths(store, [SITE_A, log]);
+    const stored = store.db.prepare('SELECT hour_start_ms AS hour, sum(requests) AS n FROM request_hours GROUP BY 1 ORDER BY 1').all();
+    const recount = store.db
+      .prepare('SELECT time_ms - (((time_ms % 3600000) + 3600000) % 3600000) AS hour, count(*) AS n FROM requests GROUP BY 1 ORDER BY 1')
+      .all();
+    assert.deepEqual(stored, recount);
+    assert.deepEqual(
+      stored.filter((row) => (row as { hour: number }).hour < Date.UTC(2000, 0, 1)),
+      [{ hour: -3600000, n: 2 }],
+      '23:30 on 31 Dec 1969 and 00:30 +0100 on 1 Jan 1970 both fall in the hour before the epoch',
+    );
+    store.close();
+  });
+
   it('records an empty file as a source with no lines', async () => {
     const dir = tempDir();
     const empty = join(dir, 'empty.log');

@@ -12,4 +12,5 @@ export { renderHtmlReport, reportContentSecurityPolicy } from './html-report';
 /** Gaps in the logs detected from the data. */
 export { detectLogGaps, type LogGaps, type SilentPeriod, type MissingRotation } from './log-gaps';
 /** Cited log lines read back verbatim from the case (the exact bytes ingest stored). */
-export { decodeRawBlock, readRawLines, type RawBlockCodec, type RawLine, type RawLineRef } from '../store/raw-lines';
+export { readRawLines, type RawLine, type RawLineRef } from '../store/raw-lines';
+export { decodeRawBlock, type RawBlockCodec } from '../store/raw-block-codec';

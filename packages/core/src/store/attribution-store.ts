@@ -160,11 +160,6 @@ export class AttributionStore {
       .all({ fromMs, toMs: toMs ?? Number.MAX_SAFE_INTEGER, afterIpId, limit }) as UnattributedIp[];
   }
 
-  /** Store (or replace) one attribution. */
-  insert(row: AttributionRow, attributedAtMs: number): void {
-    this.insertMany([row], attributedAtMs);
-  }
-
   /** Store (or replace) attributions, several per statement (binding is most of a row's cost). */
   insertMany(rows: readonly AttributionRow[], attributedAtMs: number): void {
     this.requireWritable();

@@ -10,7 +10,7 @@ import { TOOL_VERSION } from '../version';
 import type { CaseStore } from './case-store';
 import { REQUEST_INDEXES } from './migrations';
 import { RAW_BLOCK_CODEC } from './raw-block-codec';
-import { HOUR_MS } from './traffic-counts';
+import { HourCounter } from './traffic-counts';
 
 /**
  * Rows per INSERT statement. Binding is the main cost of a row in better-sqlite3; one
@@ -109,8 +109,8 @@ export class IngestWriter {
   private pendingRows = 0;
   /** Rare fields of the pending rows that have any, with their row's position among the pending rows. */
   private readonly pendingDetails: { readonly row: number; readonly fields: RareFields }[] = [];
-  /** Per source: requests per UTC hour (start of the hour -> count). */
-  private hours = new Map<number, number>();
+  /** Per source: requests per UTC hour. */
+  private hours = new HourCounter();
   /** The connection's foreign_keys setting, restored after each source's transaction. */
   private foreignKeys = 1;
   private readonly insertReject: Statement;
@@ -187,15 +187,11 @@ export class IngestWriter {
 
   finishSource(sourceId: number, finished: FinishedSource): void {
     this.updateSource.run({ ...finished, id: sourceId });
-    for (const [hourStartMs, requests] of this.hours) this.insertHours.run(sourceId, hourStartMs, requests);
+    for (const [hourStartMs, requests] of this.hours.entries()) this.insertHours.run(sourceId, hourStartMs, requests);
   }
 
   private emptyReferences(): Record<StringTable, number[]> {
     return { ips: [], paths: [], agents: [], referrers: [], words: [] };
-  }
-
-  private internerOf(table: StringTable): StringInterner {
-    return this[table];
   }
 
   /** Start storing the batches of a new source: reference numbers are per source. */
@@ -204,7 +200,7 @@ export class IngestWriter {
     this.pendingParams.length = 0;
     this.pendingRows = 0;
     this.pendingDetails.length = 0;
-    this.hours = new Map();
+    this.hours = new HourCounter();
   }
 
   /** Store one parsed batch: its new strings, its requests (in line order), rejects and raw block. */
@@ -212,7 +208,7 @@ export class IngestWriter {
     for (const table of STRING_TABLES) {
       if (batch.resetTables.includes(table)) this.references[table] = [];
       const known = this.references[table];
-      const interner = this.internerOf(table);
+      const interner = this[table];
       for (const value of batch.newStrings[table]) known.push(interner.idOf(value));
     }
     this.insertBlock.run(sourceId, batch.firstLine, batch.lineCount, RAW_BLOCK_CODEC, batch.rawBlock);
@@ -240,8 +236,7 @@ export class IngestWriter {
         idOrNull(ips, numbers[at + Col.RemoteIp]!),
         batch.targets[row],
       );
-      const hourStartMs = timeMs - (((timeMs % HOUR_MS) + HOUR_MS) % HOUR_MS);
-      this.hours.set(hourStartMs, (this.hours.get(hourStartMs) ?? 0) + 1);
+      this.hours.add(timeMs);
       if (++this.pendingRows === ROWS_PER_INSERT) this.flushRequests();
     }
     this.flushRequests();

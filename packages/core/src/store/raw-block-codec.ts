@@ -22,4 +22,3 @@ export function encodeRawBlock(bytes: Uint8Array): Buffer {
 export function decodeRawBlock(codec: RawBlockCodec, data: Buffer): Buffer {
   return codec === 'brotli' ? brotliDecompressSync(data) : inflateRawSync(data);
 }
-

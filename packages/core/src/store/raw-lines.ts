@@ -7,8 +7,6 @@ import { StoreError } from '../errors';
 import type { CaseStore } from './case-store';
 import { decodeRawBlock, type RawBlockCodec } from './raw-block-codec';
 
-export { decodeRawBlock, type RawBlockCodec };
-
 /** A line to read: the sha256 of its source file (as given) and its 1-based number. */
 export interface RawLineRef {
   readonly sha256: string;
