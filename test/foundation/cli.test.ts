@@ -45,6 +45,19 @@ describe('CLI: ingest, sources, sql', () => {
     assert.equal(sources.sources.length, 1);
   });
 
+  it('recognises a file first read from stdin when it is given by path, and the reverse', () => {
+    const input = readFileSync(SITE_A);
+    const stdinFirst = join(tempDir(), 'case.sqlite');
+    assert.equal(JSON.parse(runCli(['ingest', '-', '--case', stdinFirst, '--json'], { input }).stdout).files[0].skipped, false);
+    assert.equal(JSON.parse(runCli(['ingest', SITE_A, '--case', stdinFirst, '--json']).stdout).files[0].skipped, true);
+    const pathFirst = join(tempDir(), 'case.sqlite');
+    assert.equal(JSON.parse(runCli(['ingest', SITE_A, '--case', pathFirst, '--json']).stdout).files[0].skipped, false);
+    assert.equal(JSON.parse(runCli(['ingest', '-', '--case', pathFirst, '--json'], { input }).stdout).files[0].skipped, true);
+    for (const casePath of [stdinFirst, pathFirst]) {
+      assert.equal(JSON.parse(runCli(['sources', '--case', casePath, '--json']).stdout).sources.length, 1);
+    }
+  });
+
   it('the table output escapes control characters from the logs', () => {
     const casePath = join(tempDir(), 'case.sqlite');
     runCli(['ingest', SITE_A, '--case', casePath]);

@@ -96,6 +96,22 @@ describe('ingest (foundation)', () => {
     store.close();
   });
 
+  it('tells files apart by sha256, not by size: a same-size file with other content is ingested', async () => {
+    // Only files of a stored size are hashed before parsing; the size must only narrow the
+    // check, never decide it.
+    const store = openTempCase();
+    await ingestPaths(store, [SITE_A]);
+    const original = readFileSync(SITE_A, 'latin1');
+    const sameSize = join(tempDir(), 'same-size.log');
+    writeFileSync(sameSize, original.replace('GET /', 'PUT /'), 'latin1');
+    assert.equal(readFileSync(sameSize).length, readFileSync(SITE_A).length);
+    const result = await ingestPaths(store, [sameSize]);
+    assert.deepEqual(result.files.map((file) => [file.skipped, file.status, file.parsed]), [[false, 'complete', 6]]);
+    assert.equal(count(store, 'sources'), 2);
+    assert.equal(count(store, 'requests'), 12);
+    store.close();
+  });
+
   it('leaves no trace of a file whose ingest dies halfway, and a re-run completes it', async () => {
     const dir = tempDir();
     const big = join(dir, 'big.log');

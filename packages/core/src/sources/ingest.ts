@@ -126,8 +126,10 @@ async function ingestOne(
     useWorkerFor(options.parseWorker, before?.size ?? null),
   );
   try {
+    // A file already in the case is recognised by its sha256 before it is parsed, but only a
+    // file of the same size as a stored one can be: the others skip this second read.
     let preHash: string | null = null;
-    if (input.kind === 'file') {
+    if (input.kind === 'file' && store.hasSourceOfSize(before!.size)) {
       preHash = await hashFile(input.path);
       const existing = store.findSourceBySha256(preHash);
       if (existing !== undefined) return alreadyIngested(label, preHash, existing);
@@ -137,12 +139,6 @@ async function ingestOne(
     if (first?.kind !== 'format') throw new InternalError('PARSE_ORDER', `parsing ${label} did not start with its format`);
 
     writer.begin();
-    // Another process may have stored the same file while this one waited for the write lock.
-    const storedMeanwhile = preHash === null ? undefined : store.findSourceBySha256(preHash);
-    if (storedMeanwhile !== undefined) {
-      writer.rollback();
-      return alreadyIngested(label, preHash!, storedMeanwhile);
-    }
     writer.beginSource();
     try {
       const sourceId = writer.addSource({
@@ -176,16 +172,17 @@ async function ingestOne(
 
       if (input.kind === 'file') {
         const after = statSync(input.path);
-        if (totals.sha256 !== preHash || after.size !== before!.size || after.mtimeMs !== before!.mtimeMs) {
+        if ((preHash !== null && totals.sha256 !== preHash) || after.size !== before!.size || after.mtimeMs !== before!.mtimeMs || after.ctimeMs !== before!.ctimeMs) {
           writer.rollback();
-          return refused(label, preHash, `${label} changed while it was being read (sha256 or size differs between the start and the end of the read); nothing was stored. Ingest a copy that is no longer being written.`);
+          return refused(label, preHash, `${label} changed while it was being read (sha256, size or modification time differs between the start and the end of the read); nothing was stored. Ingest a copy that is no longer being written.`);
         }
-      } else {
-        const existing = store.findSourceBySha256(totals.sha256);
-        if (existing !== undefined) {
-          writer.rollback();
-          return alreadyIngested(label, totals.sha256, existing);
-        }
+      }
+      // Stdin, a file not hashed up front, or one another process stored while this one
+      // waited for the write lock: checked inside the write transaction, so no race is left.
+      const existing = store.findSourceBySha256(totals.sha256);
+      if (existing !== undefined && existing.id !== sourceId) {
+        writer.rollback();
+        return alreadyIngested(label, totals.sha256, existing);
       }
       const status = totals.error === null ? 'complete' : 'incomplete';
       writer.finishSource(sourceId, {

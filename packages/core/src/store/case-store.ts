@@ -190,6 +190,11 @@ export class CaseStore {
     return this.db.prepare(`SELECT ${SOURCE_COLUMNS} FROM sources WHERE sha256 = ?`).get(sha256) as SourceRow | undefined;
   }
 
+  /** Whether a stored source has this size: a file of another size cannot be one of them. */
+  hasSourceOfSize(sizeBytes: number): boolean {
+    return this.db.prepare('SELECT 1 FROM sources WHERE size_bytes = ? LIMIT 1').get(sizeBytes) !== undefined;
+  }
+
   countRequests(): number {
     return (this.db.prepare('SELECT count(*) AS n FROM requests').get() as { n: number }).n;
   }
