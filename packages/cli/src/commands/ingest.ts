@@ -1,4 +1,4 @@
-import { attributeNewClients, CaseStore, formatDisplayTime, ingestPaths, openAttributor, parseTrustedProxies, type FileIngestResult } from '@logwitness/core';
+import { CaseStore, formatDisplayTime, ingestPaths, openAttributor, parseTrustedProxies, type FileIngestResult } from '@logwitness/core';
 import type { Argv } from 'yargs';
 import type { GlobalArgs } from '../render/global-options';
 import { startProgress } from '../render/progress';
@@ -57,9 +57,10 @@ export async function handler(args: IngestArgs): Promise<number> {
       assumeTz: args.assumeTz ?? null,
       trustedProxies,
       onProgress: progress?.update,
+      attributor,
     });
     progress?.stop();
-    const attribution = attributor === null ? null : attributeNewClients(store, {}, attributor);
+    const attribution = result.attribution;
     if (args.json) {
       writeJson({ files: result.files.map(jsonFile), totals: result.totals });
     } else {

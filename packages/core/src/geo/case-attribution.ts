@@ -1,12 +1,13 @@
 /**
- * Attributions stored in the case. Ingest calls {@link attributeNewClients} once at the end
- * (each new client address is looked up once, whatever its number of requests);
+ * Attributions stored in the case. Ingest runs a {@link CaseAttributionRun} (each new client
+ * address is looked up once, whatever its number of requests, mostly while the load runs);
+ * {@link attributeNewClients} does the same for a case after the fact;
  * `logwitness enrich` calls {@link enrichCase} to redo every attribution with the databases
  * given now. Reports read them back through {@link openCaseAttributor}, so a report shows the
  * attribution that was stored and the databases that made it, not whatever is installed today.
  */
 import type { Attribution, GeoDatabaseInfo } from '../model';
-import { AttributionStore, type StoredAttribution } from '../store/attribution-store';
+import { AttributionStore, type StoredAttribution, type UnattributedIp } from '../store/attribution-store';
 import type { CaseStore } from '../store/case-store';
 import { driftWarnings, openAttributor, type Attributor, type DatabaseAttributor, type GeoOptions, type SeriesInfo } from './attributor';
 import { mmdbKindOf } from './mmdb-kind';
@@ -32,56 +33,104 @@ function sameSet(a: readonly string[], b: readonly string[]): boolean {
   return left.size === new Set(b).size && b.every((item) => left.has(item));
 }
 
-function run(store: CaseStore, attributor: DatabaseAttributor, clearFirst: boolean): AttributeClientsResult {
-  const startedMs = Date.now();
-  const attributions = new AttributionStore(store);
-  const warnings: string[] = [];
-  const attributed = attributions.transaction(() => {
+/**
+ * One attribution run over a case. Ingest starts one before it loads and hands it the client
+ * addresses it adds, to attribute while the main thread would otherwise wait for the parser
+ * ({@link attributeNewAddresses}); {@link finish} then attributes whatever is left, page by
+ * page from the case, so the end result is the same whether or not anything came early.
+ */
+export class CaseAttributionRun {
+  private readonly attributions: AttributionStore;
+  private readonly databaseIds = new Map<string, number>();
+  private readonly networksFileId: number | null;
+  private readonly warnings: string[] = [];
+  private readonly attributedAtMs = Date.now();
+  private written = 0;
+  private spentMs = 0;
+
+  /** `clearFirst`: drop every stored attribution first (enrich); call inside a transaction then. */
+  constructor(
+    store: CaseStore,
+    private readonly attributor: DatabaseAttributor,
+    clearFirst = false,
+  ) {
+    const startedMs = Date.now();
+    const attributions = (this.attributions = new AttributionStore(store));
     if (clearFirst) attributions.clear();
     const before = attributions.hasAttributions() ? attributions.listDatabases().map((database) => database.sha256) : [];
-    const ids = new Map<string, number>();
-    for (const info of attributor.databases()) ids.set(info.sha256, attributions.recordDatabase('mmdb', info));
+    for (const info of attributor.databases()) this.databaseIds.set(info.sha256, attributions.recordDatabase('mmdb', info));
     const networks = attributor.networksFile();
-    const networksFileId = networks === null ? null : attributions.recordDatabase('networks', { file: networks.path, sha256: networks.sha256 });
-    const now = [...ids.keys(), ...(networks === null ? [] : [networks.sha256])];
+    this.networksFileId = networks === null ? null : attributions.recordDatabase('networks', { file: networks.path, sha256: networks.sha256 });
+    const now = [...this.databaseIds.keys(), ...(networks === null ? [] : [networks.sha256])];
     if (!clearFirst && before.length > 0 && !sameSet(before, now)) {
-      warnings.push('this case was attributed with other databases before: new addresses use the ones given now (each attribution names its databases); run "logwitness enrich" to re-attribute every address with one set');
+      this.warnings.push('this case was attributed with other databases before: new addresses use the ones given now (each attribution names its databases); run "logwitness enrich" to re-attribute every address with one set');
     }
-    const boundaries = [0, ...attributor.periodBoundariesMs()];
-    let written = 0;
-    const attributedAtMs = Date.now();
-    boundaries.forEach((fromMs, i) => {
-      const toMs = boundaries[i + 1] ?? null;
-      const atTimeMs = fromMs === 0 ? (toMs === null ? null : toMs - 1) : fromMs;
-      for (let page = attributions.unattributedClients(fromMs, toMs, 0, CLIENTS_PER_PAGE); page.length > 0;
-        page = attributions.unattributedClients(fromMs, toMs, page[page.length - 1]!.ipId, CLIENTS_PER_PAGE)) {
-        const rows = page.map((client) => {
-          const attribution = attributor.attributeOnce(client.ip, atTimeMs);
-          return {
-            ipId: client.ipId,
-            periodFromMs: fromMs,
-            periodToMs: toMs,
-            attribution,
-            networksFileId: attribution.network === null ? null : networksFileId,
-            provenanceIds: attribution.provenance.map((source) => ids.get(source.database.sha256)!),
-          };
-        });
-        attributions.insertMany(rows, attributedAtMs);
-        written += rows.length;
-      }
+    this.spentMs += Date.now() - startedMs;
+  }
+
+  /**
+   * Whether addresses may be attributed as soon as they are stored: only when one attribution
+   * holds for the whole time span (one database set, no dated networks). Otherwise each
+   * address needs the periods its requests fall in, known once the load is done.
+   */
+  get attributesWithoutTimes(): boolean {
+    return this.attributor.periodBoundariesMs().length === 0;
+  }
+
+  /** Attribute addresses just added to the case (call only when {@link attributesWithoutTimes}). */
+  attributeNewAddresses(clients: readonly UnattributedIp[]): void {
+    const startedMs = Date.now();
+    this.store(clients, 0, null);
+    this.spentMs += Date.now() - startedMs;
+  }
+
+  /** Attribute every client address still without an attribution, and report the whole run. */
+  finish(): AttributeClientsResult {
+    const startedMs = Date.now();
+    const attributions = this.attributions;
+    const boundaries = [0, ...this.attributor.periodBoundariesMs()];
+    attributions.transaction(() => {
+      boundaries.forEach((fromMs, i) => {
+        const toMs = boundaries[i + 1] ?? null;
+        for (let page = attributions.unattributedClients(fromMs, toMs, 0, CLIENTS_PER_PAGE); page.length > 0;
+          page = attributions.unattributedClients(fromMs, toMs, page[page.length - 1]!.ipId, CLIENTS_PER_PAGE)) {
+          this.store(page, fromMs, toMs);
+        }
+      });
     });
-    return { written, periods: boundaries.length };
-  });
-  const range = attributions.eventTimeRange();
-  warnings.unshift(...attributor.warningsFor(range.firstMs, range.lastMs));
-  return {
-    attributed: attributed.written,
-    periods: attributed.periods,
-    databases: attributor.databases(),
-    networksFile: attributor.networksFile(),
-    warnings,
-    durationMs: Date.now() - startedMs,
-  };
+    const range = attributions.eventTimeRange();
+    this.spentMs += Date.now() - startedMs;
+    return {
+      attributed: this.written,
+      periods: boundaries.length,
+      databases: this.attributor.databases(),
+      networksFile: this.attributor.networksFile(),
+      warnings: [...this.attributor.warningsFor(range.firstMs, range.lastMs), ...this.warnings],
+      durationMs: this.spentMs,
+    };
+  }
+
+  private store(clients: readonly UnattributedIp[], fromMs: number, toMs: number | null): void {
+    const atTimeMs = fromMs === 0 ? (toMs === null ? null : toMs - 1) : fromMs;
+    const rows = clients.map((client) => {
+      const attribution = this.attributor.attributeOnce(client.ip, atTimeMs);
+      return {
+        ipId: client.ipId,
+        periodFromMs: fromMs,
+        periodToMs: toMs,
+        attribution,
+        networksFileId: attribution.network === null ? null : this.networksFileId,
+        provenanceIds: attribution.provenance.map((source) => this.databaseIds.get(source.database.sha256)!),
+      };
+    });
+    this.attributions.insertMany(rows, this.attributedAtMs);
+    this.written += rows.length;
+  }
+}
+
+function run(store: CaseStore, attributor: DatabaseAttributor, clearFirst: boolean): AttributeClientsResult {
+  // One transaction: enrich's clear and the new attributions land together or not at all.
+  return new AttributionStore(store).transaction(() => new CaseAttributionRun(store, attributor, clearFirst).finish());
 }
 
 /**

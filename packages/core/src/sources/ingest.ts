@@ -12,13 +12,15 @@
 import { statSync } from 'node:fs';
 import { InternalError } from '../errors';
 import { resolveFormat } from '../formats/resolve-format';
+import type { DatabaseAttributor } from '../geo/attributor';
+import { CaseAttributionRun, type AttributeClientsResult } from '../geo/case-attribution';
 import type { TrustedProxies } from '../geo/client-ip';
 import type { CaseStore, SourceRow } from '../store/case-store';
 import { IngestWriter } from '../store/ingest-writer';
 import { expandInputs, type InputFile } from './input-files';
 import { hashFile, type ReadTotals } from './line-reader';
 import type { ParsedBatch } from './parsed-batch';
-import { startParse, WORKER_MIN_BYTES } from './parse-transport';
+import { startParse, WORKER_MIN_BYTES, type ParseStream } from './parse-transport';
 
 export interface IngestOptions {
   /** A format name or a LogFormat string; null or absent to detect per file. */
@@ -34,6 +36,12 @@ export interface IngestOptions {
    */
   readonly parseWorker?: 'auto' | 'always' | 'never';
   readonly onProgress?: (progress: IngestProgress) => void;
+  /**
+   * Attribute the new client addresses with these databases: during the load where possible
+   * (while this thread would wait for the parser), the rest after it. The result is the same
+   * as {@link attributeNewClients} after the ingest.
+   */
+  readonly attributor?: DatabaseAttributor | null;
 }
 
 export interface IngestProgress {
@@ -67,12 +75,16 @@ export interface FileIngestResult {
 export interface IngestResult {
   readonly files: readonly FileIngestResult[];
   readonly totals: { readonly lines: number; readonly parsed: number; readonly rejected: number };
+  /** What the attribution did, when an attributor was given. */
+  readonly attribution: AttributeClientsResult | null;
 }
 
 /** Drop and rebuild the request indexes when a run adds at least this share of the case. */
 const REBUILD_INDEX_RATIO = 0.5;
 /** Rough bytes per log line, to estimate how many rows a run will add. */
 const ESTIMATED_LINE_BYTES = 150;
+/** Addresses attributed per turn of the event loop while the parser is behind (a few ms of work). */
+const ADDRESSES_PER_TURN = 256;
 
 class FileCounts {
   lines = 0;
@@ -104,6 +116,20 @@ function alreadyIngested(path: string, sha256: string, existing: SourceRow): Fil
   };
 }
 
+/**
+ * While the parser has no batch ready, attribute the addresses stored so far, a few at a
+ * time, letting the event loop turn in between so that the next batch is taken as soon as
+ * it arrives: on two cores the parser is the slower side, and this thread would only wait.
+ */
+async function attributeWhileWaiting(stream: ParseStream, writer: IngestWriter, attribution: CaseAttributionRun): Promise<void> {
+  while (!stream.hasMessage()) {
+    const addresses = writer.takeAddedAddresses(ADDRESSES_PER_TURN);
+    if (addresses.length === 0) return;
+    attribution.attributeNewAddresses(addresses);
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+}
+
 function useWorkerFor(choice: IngestOptions['parseWorker'], sizeBytes: number | null): boolean {
   if (choice === 'always') return true;
   if (choice === 'never') return false;
@@ -116,6 +142,7 @@ async function ingestOne(
   input: InputFile,
   options: IngestOptions,
   position: { index: number; count: number },
+  attribution: CaseAttributionRun | null,
 ): Promise<FileIngestResult> {
   const label = input.kind === 'stdin' ? '(stdin)' : input.path;
   const before = input.kind === 'file' ? statSync(input.path) : null;
@@ -165,6 +192,7 @@ async function ingestOne(
             path: label, fileIndex: position.index, fileCount: position.count, bytesRead: message.batch.bytesRead,
             sizeBytes: before?.size ?? null, lines: counts.lines,
           });
+          if (attribution !== null) await attributeWhileWaiting(stream, writer, attribution);
         } else {
           throw new InternalError('PARSE_ORDER', `parsing ${label} ended without its totals`);
         }
@@ -183,6 +211,12 @@ async function ingestOne(
       if (existing !== undefined && existing.id !== sourceId) {
         writer.rollback();
         return alreadyIngested(label, totals.sha256, existing);
+      }
+      // The rest of this file's new addresses: its clients and their attributions commit together.
+      if (attribution !== null) {
+        for (let addresses = writer.takeAddedAddresses(ADDRESSES_PER_TURN); addresses.length > 0; addresses = writer.takeAddedAddresses(ADDRESSES_PER_TURN)) {
+          attribution.attributeNewAddresses(addresses);
+        }
       }
       const status = totals.error === null ? 'complete' : 'incomplete';
       writer.finishSource(sourceId, {
@@ -223,13 +257,17 @@ export async function ingestPaths(store: CaseStore, paths: readonly string[], op
   // An unknown --format fails here, before anything is read.
   if (options.format) resolveFormat(options.format);
   const writer = new IngestWriter(store);
+  const attribution = options.attributor ? new CaseAttributionRun(store, options.attributor) : null;
+  // Addresses are attributed as they are stored only when each is a client's (with trusted
+  // proxies, a proxy's own address is stored too) and one attribution holds for all times.
+  if (attribution?.attributesWithoutTimes && (options.trustedProxies?.cidrs.length ?? 0) === 0) writer.trackAddedAddresses();
   const incomingBytes = inputs.reduce((sum, input) => sum + (input.kind === 'file' ? statSync(input.path).size : 0), 0);
   const rebuildIndexes = incomingBytes / ESTIMATED_LINE_BYTES >= store.countRequests() * REBUILD_INDEX_RATIO;
   if (rebuildIndexes) writer.dropRequestIndexes();
   const files: FileIngestResult[] = [];
   try {
     for (let index = 0; index < inputs.length; index++) {
-      files.push(await ingestOne(store, writer, inputs[index]!, options, { index, count: inputs.length }));
+      files.push(await ingestOne(store, writer, inputs[index]!, options, { index, count: inputs.length }, attribution));
     }
   } finally {
     if (rebuildIndexes) writer.ensureRequestIndexes();
@@ -241,6 +279,6 @@ export async function ingestPaths(store: CaseStore, paths: readonly string[], op
     totals.parsed += file.parsed;
     totals.rejected += file.rejected;
   }
-  return { files, totals };
+  return { files, totals, attribution: attribution?.finish() ?? null };
 }
 

@@ -29,6 +29,8 @@ export interface WorkerFailure {
 export interface ParseStream {
   /** The next message, or null after the last. Rejects when parsing failed unexpectedly. */
   next(): Promise<ParseMessage | null>;
+  /** Whether {@link next} would answer without waiting for the parser. */
+  hasMessage(): boolean;
   /** Tell the parser a batch has been stored, so it may read further ahead. */
   stored(): void;
   /** Stop parsing (the rest of the input is not needed). */
@@ -42,6 +44,8 @@ function inThread(request: ParseRequest): ParseStream {
       const next = await messages.next();
       return next.done ? null : next.value;
     },
+    // The parser runs on this thread: the caller never waits for it.
+    hasMessage: () => true,
     stored() {},
     async close() {
       await messages.return();
@@ -113,6 +117,7 @@ function onWorker(request: ParseRequest): ParseStream {
         await new Promise<void>((resolve) => (wake = resolve));
       }
     },
+    hasMessage: () => queue.length > 0 || crash !== null || finished,
     stored() {
       worker.postMessage('stored');
     },

@@ -7,6 +7,7 @@ import type { Statement } from 'better-sqlite3';
 import { StoreError } from '../errors';
 import { Col, COLUMN_COUNT, STRING_TABLES, type ParsedBatch, type RareFields, type StringTable } from '../sources/parsed-batch';
 import { TOOL_VERSION } from '../version';
+import type { UnattributedIp } from './attribution-store';
 import type { CaseStore } from './case-store';
 import { REQUEST_INDEXES } from './migrations';
 import { RAW_BLOCK_CODEC } from './raw-block-codec';
@@ -90,6 +91,39 @@ class StringInterner {
   }
 }
 
+/**
+ * The addresses a writer adds to the case, in the order added, for callers that attribute
+ * them during the load. Ids only grow, so "added" is "above every id seen so far".
+ */
+class AddedAddresses {
+  private highestId: number;
+  private added: UnattributedIp[] = [];
+
+  constructor(private readonly store: CaseStore) {
+    this.highestId = this.highestStoredId();
+  }
+
+  private highestStoredId(): number {
+    return (this.store.db.prepare('SELECT coalesce(max(id), 0) AS id FROM ips').get() as { id: number }).id;
+  }
+
+  note(ipId: number, ip: string): void {
+    if (ipId <= this.highestId) return;
+    this.highestId = ipId;
+    this.added.push({ ipId, ip });
+  }
+
+  take(limit: number): UnattributedIp[] {
+    return this.added.length <= limit ? this.added.splice(0) : this.added.splice(0, limit);
+  }
+
+  /** After a rollback: the ids it handed out no longer exist (and will be handed out again). */
+  forgetRolledBack(): void {
+    this.highestId = this.highestStoredId();
+    this.added = this.added.filter((address) => address.ipId <= this.highestId);
+  }
+}
+
 export class IngestWriter {
   private readonly store: CaseStore;
   private readonly ips: StringInterner;
@@ -103,6 +137,8 @@ export class IngestWriter {
   private readonly insertRequests = new Map<number, Statement>();
   private readonly insertDetails: Statement;
   private readonly insertHours: Statement;
+  /** Set by {@link trackAddedAddresses}. */
+  private addedAddresses: AddedAddresses | null = null;
   /** Per source: the database id of each reference number of a {@link ParsedBatch}. */
   private references: Record<StringTable, number[]> = this.emptyReferences();
   private readonly pendingParams: unknown[] = [];
@@ -176,6 +212,7 @@ export class IngestWriter {
   rollback(): void {
     if (this.store.db.inTransaction) this.store.db.exec('ROLLBACK');
     this.restoreForeignKeys();
+    this.addedAddresses?.forgetRolledBack();
     // Ids handed out inside the rolled-back transaction no longer exist.
     this.beginSource();
   }
@@ -203,6 +240,19 @@ export class IngestWriter {
     this.hours = new HourCounter();
   }
 
+  /**
+   * From now on, keep the addresses this writer adds to the case (see
+   * {@link takeAddedAddresses}), so that they can be attributed during the load.
+   */
+  trackAddedAddresses(): void {
+    this.addedAddresses ??= new AddedAddresses(this.store);
+  }
+
+  /** Up to `limit` of the addresses added since the last call, oldest first. */
+  takeAddedAddresses(limit: number): UnattributedIp[] {
+    return this.addedAddresses?.take(limit) ?? [];
+  }
+
   /** Store one parsed batch: its new strings, its requests (in line order), rejects and raw block. */
   addParsedBatch(sourceId: number, batch: ParsedBatch): void {
     for (const table of STRING_TABLES) {
@@ -210,6 +260,11 @@ export class IngestWriter {
       const known = this.references[table];
       const interner = this[table];
       for (const value of batch.newStrings[table]) known.push(interner.idOf(value));
+    }
+    if (this.addedAddresses !== null) {
+      const fresh = batch.newStrings.ips;
+      const ids = this.references.ips;
+      for (let i = 0; i < fresh.length; i++) this.addedAddresses.note(ids[ids.length - fresh.length + i]!, fresh[i]!);
     }
     this.insertBlock.run(sourceId, batch.firstLine, batch.lineCount, RAW_BLOCK_CODEC, batch.rawBlock);
     const { ips, paths, agents, referrers, words } = this.references;
