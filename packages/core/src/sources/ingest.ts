@@ -116,16 +116,21 @@ function alreadyIngested(path: string, sha256: string, existing: SourceRow): Fil
   };
 }
 
+/** Attribute a turn's worth of the addresses the writer has added; false when none were left. */
+function attributeSomeAdded(writer: IngestWriter, attribution: CaseAttributionRun): boolean {
+  const addresses = writer.takeAddedAddresses(ADDRESSES_PER_TURN);
+  if (addresses.length === 0) return false;
+  attribution.attributeNewAddresses(addresses);
+  return true;
+}
+
 /**
- * While the parser has no batch ready, attribute the addresses stored so far, a few at a
- * time, letting the event loop turn in between so that the next batch is taken as soon as
- * it arrives: on two cores the parser is the slower side, and this thread would only wait.
+ * While the parser has no batch ready, attribute the addresses stored so far, letting the
+ * event loop turn after each few hundred so that the next batch is taken as soon as it
+ * arrives: on two cores the parser is the slower side, and this thread would only wait.
  */
 async function attributeWhileWaiting(stream: ParseStream, writer: IngestWriter, attribution: CaseAttributionRun): Promise<void> {
-  while (!stream.hasMessage()) {
-    const addresses = writer.takeAddedAddresses(ADDRESSES_PER_TURN);
-    if (addresses.length === 0) return;
-    attribution.attributeNewAddresses(addresses);
+  while (!stream.hasMessage() && attributeSomeAdded(writer, attribution)) {
     await new Promise<void>((resolve) => setImmediate(resolve));
   }
 }
@@ -213,11 +218,7 @@ async function ingestOne(
         return alreadyIngested(label, totals.sha256, existing);
       }
       // The rest of this file's new addresses: its clients and their attributions commit together.
-      if (attribution !== null) {
-        for (let addresses = writer.takeAddedAddresses(ADDRESSES_PER_TURN); addresses.length > 0; addresses = writer.takeAddedAddresses(ADDRESSES_PER_TURN)) {
-          attribution.attributeNewAddresses(addresses);
-        }
-      }
+      if (attribution !== null) while (attributeSomeAdded(writer, attribution));
       const status = totals.error === null ? 'complete' : 'incomplete';
       writer.finishSource(sourceId, {
         sha256: totals.sha256,
