@@ -1,4 +1,4 @@
-import { escapeForTerminal, InputError, actorReportJson, CaseStore, describeActor, formatDisplayTime, type ActorReport } from '@logwitness/core';
+import { escapeForTerminal, InputError, actorReportJson, CaseStore, describeActor, formatDisplayTime, type ActorReport, isoUtc } from '@logwitness/core';
 import type { Argv } from 'yargs';
 import { openAttributorFrom } from '../render/analysis-options';
 import { attributionText } from '../render/attribution-text';
@@ -59,7 +59,7 @@ export function handler(args: ActorArgs): number {
     else if (args.csv) {
       writeRows(
         ['time_utc', 'method', 'target', 'status', 'bytes', 'referrer', 'user_agent', 'source_file', 'source_line', 'source_sha256'],
-        report.events.map((r) => [new Date(r.timeMs).toISOString(), r.method, r.target, r.status, r.bytes, r.referrer, r.userAgent, r.source.file, r.source.line, r.source.sha256]),
+        report.events.map((r) => [isoUtc(r.timeMs), r.method, r.target, r.status, r.bytes, r.referrer, r.userAgent, r.source.file, r.source.line, r.source.sha256]),
         true,
       );
     } else writeText(report, args.tz);

@@ -1,4 +1,4 @@
-import { CaseStore, downloadsReportJson, findDownloads, formatDisplayTime, type Download, type DownloadsReport } from '@logwitness/core';
+import { CaseStore, downloadsReportJson, findDownloads, formatDisplayTime, type Download, type DownloadsReport, isoUtc } from '@logwitness/core';
 import type { Argv } from 'yargs';
 import { analysisOptionsFrom, openAttributorFrom, withTargetOptions, type TargetArgs } from '../render/analysis-options';
 import { attributionText } from '../render/attribution-text';
@@ -70,7 +70,7 @@ export function handler(args: TargetArgs): number {
       writeRows(
         ['number', 'start_utc', 'end_utc', 'client_ip', 'user_agent', 'path', 'complete', 'rule', 'bytes', 'size_bytes', 'requests', 'country', 'asn', 'as_org', 'network', 'sources'],
         report.downloads.map((d) => [
-          d.number, new Date(d.startMs).toISOString(), new Date(d.endMs).toISOString(), d.clientIp, d.userAgent, d.path, d.complete, d.rule, d.bytes,
+          d.number, isoUtc(d.startMs), isoUtc(d.endMs), d.clientIp, d.userAgent, d.path, d.complete, d.rule, d.bytes,
           d.sizeBytes, d.requests.length, d.attribution?.countryCode, d.attribution?.asn, d.attribution?.asOrg, d.attribution?.network,
           d.requests.map((r) => `${r.source.file}:${r.source.line}`).join(' '),
         ]),

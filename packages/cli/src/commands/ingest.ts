@@ -1,4 +1,4 @@
-import { CaseStore, formatDisplayTime, ingestPaths, openAttributor, parseTrustedProxies, type FileIngestResult } from '@logwitness/core';
+import { CaseStore, formatDisplayTime, ingestPaths, openAttributor, parseTrustedProxies, type FileIngestResult, isoUtc } from '@logwitness/core';
 import type { Argv } from 'yargs';
 import type { GlobalArgs } from '../render/global-options';
 import { startProgress } from '../render/progress';
@@ -40,8 +40,8 @@ function jsonFile(file: FileIngestResult): Record<string, unknown> {
     blank: file.blank,
     status: file.status,
     error: file.error,
-    first: file.firstTimeMs === null ? null : new Date(file.firstTimeMs).toISOString(),
-    last: file.lastTimeMs === null ? null : new Date(file.lastTimeMs).toISOString(),
+    first: file.firstTimeMs === null ? null : isoUtc(file.firstTimeMs),
+    last: file.lastTimeMs === null ? null : isoUtc(file.lastTimeMs),
   };
 }
 

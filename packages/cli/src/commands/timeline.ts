@@ -1,4 +1,4 @@
-import { escapeForTerminal, buildTimeline, CaseStore, formatDisplayTime, timelineReportJson, type TimelineReport } from '@logwitness/core';
+import { escapeForTerminal, buildTimeline, CaseStore, formatDisplayTime, timelineReportJson, type TimelineReport, isoUtc } from '@logwitness/core';
 import type { Argv } from 'yargs';
 import { analysisOptionsFrom, openAttributorFrom, withTargetOptions, type TargetArgs } from '../render/analysis-options';
 import { attributionText } from '../render/attribution-text';
@@ -55,7 +55,7 @@ export function handler(args: TargetArgs): number {
       writeRows(
         ['time_utc', 'kind', 'client_ip', 'user_agent', 'method', 'path', 'status', 'bytes', 'referrer', 'download', 'description', 'source_file', 'source_line', 'source_sha256'],
         report.events.map((e) => [
-          new Date(e.timeMs).toISOString(), e.kind, e.request.clientIp, e.request.userAgent, e.request.method, e.request.path, e.request.status,
+          isoUtc(e.timeMs), e.kind, e.request.clientIp, e.request.userAgent, e.request.method, e.request.path, e.request.status,
           e.request.bytes, e.request.referrer, e.downloadNumber, e.description, e.request.source.file, e.request.source.line, e.request.source.sha256,
         ]),
         true,

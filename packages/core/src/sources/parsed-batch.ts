@@ -45,22 +45,13 @@ export const STRING_TABLES = ['ips', 'paths', 'agents', 'referrers', 'words'] as
 export type StringTable = (typeof STRING_TABLES)[number];
 
 /** Fields most formats leave empty: sent only for the rows that have any of them. */
-export interface RareFields {
-  readonly forwardedFor: string | null;
-  readonly requestLine: string | null;
-  readonly ident: string | null;
-  readonly user: string | null;
-  readonly vhost: string | null;
-  readonly serverPort: number | null;
-  readonly durationUs: number | null;
-  readonly rangeHeader: string | null;
-  readonly contentRange: string | null;
-  readonly rangeStart: number | null;
-  readonly rangeEnd: number | null;
-  readonly objectSize: number | null;
+export type RareFields = Pick<
+  AccessRecord,
+  'forwardedFor' | 'requestLine' | 'ident' | 'user' | 'vhost' | 'serverPort' | 'durationUs' | 'rangeHeader' | 'contentRange' | 'rangeStart' | 'rangeEnd' | 'objectSize'
+> & {
   /** AccessRecord.extra as JSON. */
   readonly extra: string | null;
-}
+};
 
 export interface BatchReject {
   readonly line: number;
